@@ -1,0 +1,451 @@
+"""Time expressions resolved against the publication date, and "same event?" checks.
+
+Why: two reports that both say "on Tuesday" can mean different Tuesdays (an FT report of Monday
+2025-02-17 and an AFP report of Monday 2025-02-24). Aligned claims whose times are clearly
+disjoint describe different events, which is not a contradiction.
+
+Every :class:`TimeRef` has inclusive ``start``/``end`` dates (None when the expression needs a
+publication date and there is none) and a granularity:
+
+* ``day``: "Tuesday", "today", "yesterday", "tomorrow", "24 February 2025", "Feb. 24", "2025-02-24".
+* ``week``: "this week", "last week", "next week" (ISO weeks, Monday-Sunday); "the past week"
+  (the 7 days up to publication); "a week ago" / "N weeks ago" (approximate: the ISO week of
+  pub - 7N widened to pub - 7N +/- 3 days, so "a week ago" in a Monday report covers the whole
+  previous week).
+* ``month``: "in February", "earlier in February", "Feb. 2022", "February 2022", "last month".
+* ``year``: "in 2014", "this year", "last year", "three years ago".
+* ``range``: durations, "(for) three years", "the past two weeks": the span ending at publication.
+
+Weekday rule (documented tense heuristic): a weekday equal to the publication weekday is the
+publication day. Otherwise the nearest tense cue in the same sentence decides: future cues
+("will", "'ll", "shall", "is/are to", "due to", "expected to", "plans to", "scheduled to",
+"set to", "going to") take the next such day; past or other cues take the most recent past such
+day, which is also the default for news. "next"/"last" before a weekday override the tense.
+The nearest cue before the expression wins ("Witkoff told Fox News on Sunday", even after a quote
+containing "will"); if there is none before it, the first cue after it counts ("On Tuesday,
+officials will meet"). Month names and day-month dates without a year use the same cues; with no
+cue they take the nearest occurrence (a report from February says "March 3" for the coming one).
+
+Explicit dates are parsed by ``dateparser`` (candidates found by small regexes: its own
+``search_dates`` misreads "Feb. 24" and "May" the verb); date arithmetic uses
+``dateutil.relativedelta``. Numeric slash dates ("03/04/2025") are skipped: day/month order is
+ambiguous in international news.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from checker.analysis.quantities import words_to_number
+from checker.types import TimeRef
+
+__all__ = ["resolve_times", "same_time", "overlaps", "different_time", "tense_of"]
+
+# ---------------------------------------------------------------------------------------------
+# Calendar helpers
+# ---------------------------------------------------------------------------------------------
+
+_MONTH_NUM = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def _iso_week(d: date) -> tuple[date, date]:
+    """Monday and Sunday of the ISO week containing ``d``."""
+    monday = d - timedelta(days=d.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _month_span(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    return first, first + relativedelta(months=1) - timedelta(days=1)
+
+
+def _year_span(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _ref(text: str, span: tuple[date, date] | None, granularity: str) -> TimeRef:
+    start, end = span if span else (None, None)
+    return TimeRef(text=text, start=start, end=end, granularity=granularity)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tense
+# ---------------------------------------------------------------------------------------------
+
+_FUTURE = re.compile(
+    r"\b(?:will|shall|won't|wo\s+n't"
+    r"|(?:is|are|am)\s+(?:due|set|scheduled|expected|going|slated|poised|planning)\s+to"
+    r"|(?:is|are)\s+to"
+    r"|due\s+to(?!\s+(?:the|a|an|his|her|its|their|this|that)\b)"
+    r"|expected\s+to|plans?\s+to|planned\s+to|scheduled\s+to|set\s+to|going\s+to|intends?\s+to)\b"
+    r"|'ll\b|’ll\b",
+    re.I,
+)
+_PAST = re.compile(
+    r"\b(?:said|told|met|spoke|held|was|were|had|did|went|came|made|gave|took|saw|left|began|got|"
+    r"sent|wrote|won|lost|became|brought|thought|knew|found|flew|ran|stood|kept|struck|fell|hit|"
+    r"agreed|[a-z]{3,}ed)\b",
+    re.I,
+)
+_NOT_PAST = {"hundred", "united", "indeed", "need", "speed", "seed", "proceed", "exceed", "succeed",
+             "breed", "feed", "sacred", "naked", "wicked", "beloved", "embed"}
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘'(]?[A-Z])|\n")
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    s = 0
+    for m in _SENTENCE_BREAK.finditer(text, 0, start):
+        s = m.end()
+    m = _SENTENCE_BREAK.search(text, end)
+    return s, (m.start() + 1 if m else len(text))
+
+
+def _cues(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(start, end, "future"|"past") for every tense cue between lo and hi."""
+    found = [(m.start(), m.end(), "future") for m in _FUTURE.finditer(text, lo, hi)]
+    found += [(m.start(), m.end(), "past") for m in _PAST.finditer(text, lo, hi)
+              if m.group(0).lower() not in _NOT_PAST]
+    return found
+
+
+def tense_of(text: str, start: int, end: int) -> str | None:
+    """"future" | "past" | None for the time expression at text[start:end].
+
+    The cue that ends nearest before the expression wins (future wins ties, so "is expected to"
+    is future although "expected" looks past); without one, the first cue after it in the same
+    sentence; None when the sentence has no cue at all.
+    """
+    s, e = _sentence_bounds(text, start, end)
+    before = _cues(text, s, start)
+    if before:
+        return max(before, key=lambda c: (c[1], c[2] == "future"))[2]
+    after = _cues(text, end, e)
+    return min(after, key=lambda c: (c[0], c[2] != "future"))[2] if after else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution of one expression
+# ---------------------------------------------------------------------------------------------
+
+
+def _weekday_date(pub: date, weekday: int, tense: str | None, modifier: str | None) -> date:
+    """The date a weekday name refers to (see the module docstring for the rule)."""
+    ahead = (weekday - pub.weekday()) % 7  # 0 = the publication weekday
+    if modifier == "next":
+        return pub + timedelta(days=ahead or 7)
+    if modifier == "last":
+        return pub - timedelta(days=(7 - ahead) % 7 or 7)
+    if ahead == 0:
+        return pub
+    if tense == "future":
+        return pub + timedelta(days=ahead)
+    return pub - timedelta(days=7 - ahead)
+
+
+def _nearest_year(pub: date, month: int, day: int, tense: str | None) -> int:
+    """Year for a month (and day) written without one: the next occurrence for future tense,
+    the latest past one for past tense, the nearest one when the sentence has no tense cue."""
+    def key(y: int) -> date:
+        return date(y, month, min(day, 28))
+
+    here = key(pub.year)
+    if (month, day) == (pub.month, pub.day):
+        return pub.year
+    if tense == "future":
+        return pub.year if here > pub else pub.year + 1
+    if tense == "past":
+        return pub.year if here < pub else pub.year - 1
+    return min((pub.year - 1, pub.year, pub.year + 1), key=lambda y: abs((key(y) - pub).days))
+
+
+def _month_year(pub: date, month: int, tense: str | None, modifier: str | None) -> int:
+    """Year of a month name without one: the publication month is this year; "last"/"next" and
+    "earlier"/"later" fix the direction; otherwise tense, then nearest (see _nearest_year)."""
+    if modifier == "last":
+        return pub.year if month < pub.month else pub.year - 1
+    if modifier == "next":
+        return pub.year if month > pub.month else pub.year + 1
+    if month == pub.month:
+        return pub.year  # "earlier in February" in a February report
+    if modifier == "later":
+        tense = "future"
+    elif modifier == "earlier":
+        tense = "past"
+    return _nearest_year(pub, month, 1, tense)
+
+
+def _explicit_date(candidate: str, pub: date | None, tense: str | None) -> date | None:
+    """Parse "24 February 2025" / "Feb. 24" with dateparser; fix a missing year by tense.
+
+    dateparser is imported here, not at module level: it costs ~0.3 s and most sentences have
+    no explicit date."""
+    import dateparser
+
+    base = datetime(pub.year, pub.month, pub.day) if pub else datetime(2000, 1, 1)
+    parsed = dateparser.parse(
+        candidate,
+        languages=["en"],
+        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period",
+                  "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+    if parsed is None:
+        return None
+    if re.search(r"\d{4}", candidate):
+        return parsed.date()
+    if pub is None:
+        return None
+    year = _nearest_year(pub, parsed.month, parsed.day, tense)
+    try:
+        return parsed.date().replace(year=year)
+    except ValueError:  # 29 February in a non-leap year
+        return None
+
+
+def _weeks_ago(pub: date, n: int) -> tuple[date, date]:
+    """Approximate "N weeks ago": the ISO week of pub - 7N, widened to pub - 7N +/- 3 days."""
+    centre = pub - timedelta(days=7 * n)
+    monday, sunday = _iso_week(centre)
+    return min(monday, centre - timedelta(days=3)), max(sunday, centre + timedelta(days=3))
+
+
+def _count(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    value = words_to_number(word)
+    return int(value) if value is not None and value == int(value) and value > 0 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules: (pattern, handler) tried in order; an earlier rule's span blocks later overlapping ones.
+# Each pattern has a group "x", the expression as reported (prepositions such as "on" left out).
+# ---------------------------------------------------------------------------------------------
+
+_MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|Jun(?:e|\.)?|"
+          r"Jul(?:y|\.)?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|"
+          r"Dec(?:ember|\.)?)(?![A-Za-z])")
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_NUM = r"(?P<n>\d+|an?|[A-Za-z]+(?:-[A-Za-z]+)?)"
+_PRE_MONTH = r"(?i:in|since|by|until|till|from|during|through|throughout|of|before|after|to)"
+
+Handler = Callable[[re.Match[str], str, "date | None"], "TimeRef | None"]
+
+
+def _month_of(token: str) -> int:
+    return _MONTH_NUM[token[:3].lower()]
+
+
+def _h_iso(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    try:
+        d = date.fromisoformat(m.group("x"))
+    except ValueError:
+        return None
+    return _ref(m.group("x"), (d, d), "day")
+
+
+def _h_explicit(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    x = m.group("x")
+    d = _explicit_date(re.sub(rf"^{_WEEKDAY},?\s+", "", x), pub, tense_of(text, m.start(), m.end()))
+    if d is None and (re.search(r"\d{4}", x) or pub is not None):
+        return None
+    return _ref(x, (d, d) if d else None, "day")
+
+
+def _h_month_year(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    return _ref(m.group("x"), _month_span(int(m.group("y")), _month_of(m.group("mon"))), "month")
+
+
+def _h_month(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    mod = (m.group("mod") or "").lower() or None
+    mon = m.group("mon")
+    if not (m.group("pre") or mod):
+        return None  # "March" / "May" alone are too often a noun, verb or name
+    if pub is None:
+        return _ref(m.group("x"), None, "month")
+    month = _month_of(mon)
+    year = _month_year(pub, month, tense_of(text, m.start("x"), m.end("x")), mod)
+    return _ref(m.group("x"), _month_span(year, month), "month")
+
+
+def _h_weekday(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    if re.search(r"\b(?:every|each)\s+$", text[max(0, m.start() - 8):m.start()], re.I):
+        return None  # recurring, not one day
+    if pub is None:
+        return _ref(m.group("x"), None, "day")
+    mod = (m.group("mod") or "").lower() or None
+    weekday = _WEEKDAYS.index(m.group("day").lower())
+    d = _weekday_date(pub, weekday, tense_of(text, m.start("x"), m.end("x")), mod)
+    return _ref(m.group("x"), (d, d), "day")
+
+
+def _h_relative_day(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m.group("x").lower()]
+    d = pub + timedelta(days=offset) if pub else None
+    return _ref(m.group("x"), (d, d) if d else None, "day")
+
+
+def _h_past_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    """"the past week", "over the last month": the span ending at publication ("week" for the
+    past week, so it compares like the other week expressions; "range" for longer spans)."""
+    unit = m.group("u").lower()
+    if pub is None:
+        return _ref(m.group("x"), None, "range" if unit != "week" else "week")
+    delta = {"week": relativedelta(weeks=1), "month": relativedelta(months=1), "year": relativedelta(years=1)}[unit]
+    return _ref(m.group("x"), (pub - delta, pub), "week" if unit == "week" else "range")
+
+
+def _h_named_period(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    """"this/last/next week|month|year" as calendar periods (ISO weeks)."""
+    which, unit = m.group("w").lower(), m.group("u").lower()
+    if pub is None:
+        return _ref(m.group("x"), None, unit)
+    step = {"this": 0, "last": -1, "previous": -1, "next": 1, "coming": 1}[which]
+    if unit == "week":
+        span = _iso_week(pub + timedelta(weeks=step))
+    elif unit == "month":
+        d = pub + relativedelta(months=step)
+        span = _month_span(d.year, d.month)
+    else:
+        span = _year_span(pub.year + step)
+    return _ref(m.group("x"), span, unit)
+
+
+def _h_ago(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    n, unit = _count(m.group("n")), m.group("u").lower().rstrip("s")
+    if n is None:
+        return None
+    gran = "week" if unit == "week" else unit
+    if pub is None:
+        return _ref(m.group("x"), None, gran)
+    if unit == "day":
+        d = pub - timedelta(days=n)
+        return _ref(m.group("x"), (d, d), "day")
+    if unit == "week":
+        return _ref(m.group("x"), _weeks_ago(pub, n), "week")
+    if unit == "month":
+        d = pub - relativedelta(months=n)
+        return _ref(m.group("x"), _month_span(d.year, d.month), "month")
+    return _ref(m.group("x"), _year_span(pub.year - n), "year")
+
+
+def _h_duration(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    """"three years", "for a year": a range of that length ending at publication."""
+    n_text = m.group("n").lower()
+    if n_text in ("a", "an") and not m.group("pre"):
+        return None  # "a week after ..." is an offset from another event, not a duration
+    n = 1 if n_text in ("a", "an") else _count(n_text)
+    if n is None:
+        return None
+    unit = m.group("u").lower()
+    if pub is None:
+        return _ref(m.group("x"), None, "range")
+    delta = relativedelta(**{unit + "s": n}) if unit != "decade" else relativedelta(years=10 * n)
+    return _ref(m.group("x"), (pub - delta, pub), "range")
+
+
+def _h_year(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    after = text[m.end("x"):m.end("x") + 2]
+    possessive = re.search(r"['’]s\s+$", text[max(0, m.start("x") - 4):m.start("x")])
+    if not (m.group("pre") or possessive or re.match(r"$|[^\w\s-]", after)):
+        return None  # "2000 troops" is a count, not a year; "in 2000", "Russia's 2022 war" are years
+    return _ref(m.group("x"), _year_span(int(m.group("x"))), "year")
+
+
+_RULES: list[tuple[re.Pattern[str], Handler]] = [
+    (re.compile(r"\b(?P<x>\d{4}-\d{2}-\d{2})\b"), _h_iso),
+    (re.compile(
+        rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?![\d:])(?:,?\s*\d{{4}}(?!\d))?"
+        rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?i:of)\s+)?{_MONTH}(?:,?\s*\d{{4}}(?!\d))?))"
+    ), _h_explicit),
+    (re.compile(rf"(?P<x>(?:(?i:early|mid|late)[\s-]+)?(?P<mon>{_MONTH}),?\s+(?P<y>\d{{4}}))(?!\d)"), _h_month_year),
+    (re.compile(
+        rf"(?:\b(?P<pre>{_PRE_MONTH})\s+)?(?P<x>(?:(?P<mod>(?i:earlier|later|early|mid|late|last|next|this))"
+        rf"[\s-]+(?:(?i:in|this)\s+)?)?(?P<mon>{_MONTH}))(?![\s,]*\d)"
+    ), _h_month),
+    (re.compile(rf"\b(?P<x>(?:(?P<mod>(?i:last|next|this|later|earlier))\s+)?(?P<day>{_WEEKDAY}))(?![A-Za-z])"),
+     _h_weekday),
+    (re.compile(r"\b(?P<x>today|tonight|yesterday|tomorrow)\b", re.I), _h_relative_day),
+    (re.compile(r"\b(?P<x>(?:(?:over|in|during|within)\s+)?the\s+(?:last|past)\s+(?P<u>week|month|year))\b", re.I),
+     _h_past_span),
+    (re.compile(rf"\b(?P<x>{_NUM}\s+(?P<u>days?|weeks?|months?|years?)\s+ago)\b", re.I), _h_ago),
+    (re.compile(r"\b(?P<x>(?P<w>this|last|previous|next|coming)\s+(?P<u>week|month|year))\b", re.I), _h_named_period),
+    (re.compile(
+        rf"(?:\b(?P<pre>for|(?:over\s+)?the\s+(?:past|last))\s+)?\b(?P<x>{_NUM}\s+(?P<u>day|week|month|year|decade)s?)\b"
+        r"(?!\s+(?:ago|old|later|earlier|after|before|from|on)\b)(?!-)",
+        re.I,
+    ), _h_duration),
+    (re.compile(
+        r"(?:\b(?P<pre>(?i:in|since|by|until|till|from|during|through|throughout|of|before|after|early|mid|late|"
+        r"the|and|or|to))[\s-]+)?(?<![\w$€£,.-])(?P<x>1[89]\d\d|20\d\d)(?![\d%]|[.,]\d|s\b)"
+    ), _h_year),
+]
+
+
+def _overlapping(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in taken)
+
+
+def resolve_times(text: str, published: date | None) -> list[TimeRef]:
+    """All time expressions in ``text`` resolved against ``published``, in reading order.
+
+    Rules run from the most specific (explicit dates) to the least (bare years); a later rule
+    never re-reads text an earlier one claimed. Relative expressions get ``start=end=None``
+    when ``published`` is None.
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, TimeRef]] = []
+    for pattern, handler in _RULES:
+        for m in pattern.finditer(text):
+            span = m.span("x")
+            if _overlapping(span, taken):
+                continue
+            ref = handler(m, text, published)
+            if ref is not None:
+                taken.append(span)
+                found.append((span[0], ref))
+    return [ref for _, ref in sorted(found, key=lambda p: p[0])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison
+# ---------------------------------------------------------------------------------------------
+
+#: Granularities that name *when* something happened. "range" (a duration) says how long, so it
+#: is never compared with a point in time.
+_POINT = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def overlaps(a: TimeRef, b: TimeRef) -> bool:
+    """True when both refs are resolved and their inclusive intervals share at least one day
+    ("a week ago" in a 2025-02-24 report overlaps 2025-02-18)."""
+    if None in (a.start, a.end, b.start, b.end):
+        return False
+    return a.start <= b.end and b.start <= a.end  # type: ignore[operator]
+
+
+def same_time(a: TimeRef, b: TimeRef) -> bool | None:
+    """True: the two refs may denote the same time (their intervals overlap). False: clearly
+    disjoint at comparable granularity. None: cannot tell (unresolved, or a duration)."""
+    if None in (a.start, a.end, b.start, b.end):
+        return None
+    if a.granularity not in _POINT or b.granularity not in _POINT:
+        return None
+    return overlaps(a, b)
+
+
+def different_time(a_refs: list[TimeRef], b_refs: list[TimeRef]) -> tuple[TimeRef, TimeRef] | None:
+    """A pair (one ref from each claim) whose intervals are clearly disjoint, else None.
+
+    Evidence that two aligned claims report different events rather than contradict. When
+    several pairs are disjoint, the finest-grained one is returned (day vs day first), since it
+    names the events most precisely.
+    """
+    pairs = sorted(
+        ((a, b) for a in a_refs for b in b_refs if same_time(a, b) is False),
+        key=lambda p: max(_POINT[p[0].granularity], _POINT[p[1].granularity]),
+    )
+    return pairs[0] if pairs else None

@@ -1,0 +1,62 @@
+"""Shared fixtures. Models load once per session; no test may open a network connection."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+FT = FIXTURES / "riyadh-talks-ft-2025-02-17.txt"
+AFP = FIXTURES / "riyadh-followup-afp-2025-02-24.txt"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+_real_connect = socket.socket.connect
+_real_create_connection = socket.create_connection
+
+
+def _is_local(address) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    return host in ("127.0.0.1", "::1", "localhost") or str(host).startswith("127.")
+
+
+def _guarded_connect(self, address):
+    if not _is_local(address):
+        raise NetworkBlocked(f"test tried to open a network connection to {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_create_connection(address, *args, **kwargs):
+    if not _is_local(address):
+        raise NetworkBlocked(f"test tried to open a network connection to {address!r}")
+    return _real_create_connection(address, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network():
+    """Every test runs with outbound connections refused (loopback stays open for the browser tests)."""
+    mp = pytest.MonkeyPatch()
+    mp.setattr(socket.socket, "connect", _guarded_connect)
+    mp.setattr(socket, "create_connection", _guarded_create_connection)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def nli():
+    """The shipped default NLI model, loaded once per test session."""
+    from checker.nli import load_nli
+
+    return load_nli()

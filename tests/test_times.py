@@ -1,0 +1,290 @@
+"""Time expressions resolved against the publication date (checker.analysis.times)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checker.analysis.times import different_time, overlaps, resolve_times, same_time, tense_of
+from checker.types import TimeRef
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FT = FIXTURES / "riyadh-talks-ft-2025-02-17.txt"
+AFP = FIXTURES / "riyadh-followup-afp-2025-02-24.txt"
+
+FT_PUB = date(2025, 2, 17)  # Monday
+AFP_PUB = date(2025, 2, 24)  # Monday
+D = date
+
+
+def sentence(path, startswith: str) -> str:
+    """The fixture line that starts with ``startswith`` (tests use the real article text)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(startswith):
+            return line
+    raise AssertionError(f"no line starting {startswith!r} in {path.name}")
+
+
+def only(refs: list[TimeRef], text: str) -> TimeRef:
+    hits = [r for r in refs if r.text == text]
+    assert len(hits) == 1, refs
+    return hits[0]
+
+
+def day(ref: TimeRef) -> date:
+    assert ref.granularity == "day" and ref.start == ref.end, ref
+    assert ref.start is not None
+    return ref.start
+
+
+# --- fixture sentences ------------------------------------------------------------------------
+
+
+def test_ft_will_meet_on_tuesday_is_the_next_day():
+    refs = resolve_times(sentence(FT, "Senior US and Russian officials will meet in Riyadh"), FT_PUB)
+    assert [(r.text, r.start, r.end, r.granularity) for r in refs] == [
+        ("Tuesday", D(2025, 2, 18), D(2025, 2, 18), "day")
+    ]
+
+
+def test_ft_told_reporters_on_monday_is_the_publication_day():
+    refs = resolve_times(sentence(FT, "Foreign minister Sergei Lavrov and Yuri Ushakov"), FT_PUB)
+    assert day(only(refs, "Monday")) == D(2025, 2, 17)
+
+
+def test_ft_told_fox_news_on_sunday_is_the_day_before_despite_will_in_the_quote():
+    refs = resolve_times(sentence(FT, "“Hopefully, we will make some really good progress"), FT_PUB)
+    assert day(only(refs, "Sunday")) == D(2025, 2, 16)
+
+
+def test_ft_this_week_and_2014():
+    refs = resolve_times(sentence(FT, "US and western officials have described"), FT_PUB)
+    week = only(refs, "this week")
+    assert (week.start, week.end, week.granularity) == (D(2025, 2, 17), D(2025, 2, 23), "week")
+    refs = resolve_times(sentence(FT, "“Their desire to be part of the Ukraine"), FT_PUB)
+    y = only(refs, "2014")
+    assert (y.start, y.end, y.granularity) == (D(2014, 1, 1), D(2014, 12, 31), "year")
+
+
+def test_afp_are_due_to_meet_on_tuesday_is_the_next_day():
+    text = sentence(AFP, "U.S. and Russian officials are due to meet in Saudi Arabia's capital on Tuesday")
+    refs = resolve_times(text, AFP_PUB)
+    assert day(only(refs, "Tuesday")) == D(2025, 2, 25)
+
+
+def test_afp_quoted_will_meet_tuesday_and_told_afp_on_monday():
+    refs = resolve_times(sentence(AFP, "Delegations from the two sides will"), AFP_PUB)
+    assert [(r.text, day(r)) for r in refs] == [("Tuesday", D(2025, 2, 25)), ("Monday", D(2025, 2, 24))]
+
+
+def test_afp_a_week_ago_covers_the_previous_iso_week():
+    refs = resolve_times(sentence(AFP, "A week ago, U.S. and Russian delegations"), AFP_PUB)
+    ago = only(refs, "A week ago")
+    assert ago.granularity == "week"
+    assert (ago.start, ago.end) == (D(2025, 2, 14), D(2025, 2, 23))
+    assert ago.start <= D(2025, 2, 18) <= ago.end
+
+
+def test_afp_feb_2022_is_a_month():
+    refs = resolve_times(sentence(AFP, "Russia and the U.S. agreed to establish"), AFP_PUB)
+    assert [(r.text, r.start, r.end, r.granularity) for r in refs] == [
+        ("last week", D(2025, 2, 17), D(2025, 2, 23), "week"),
+        ("Feb. 2022", D(2022, 2, 1), D(2022, 2, 28), "month"),
+    ]
+
+
+def test_afp_earlier_in_february_takes_the_publication_year():
+    refs = resolve_times(sentence(AFP, "The meeting followed a telephone conversation"), AFP_PUB)
+    feb = only(refs, "earlier in February")
+    assert (feb.start, feb.end, feb.granularity) == (D(2025, 2, 1), D(2025, 2, 28), "month")
+
+
+def test_afp_trump_told_reporters_on_tuesday_is_the_past_tuesday():
+    refs = resolve_times(sentence(AFP, "\"I'm very disappointed"), AFP_PUB)
+    assert day(only(refs, "Tuesday")) == D(2025, 2, 18)
+
+
+def test_afp_trump_said_monday_he_will_meet_this_week():
+    refs = resolve_times(sentence(AFP, "Trump said Monday that he will meet with Zelensky"), AFP_PUB)
+    assert day(only(refs, "Monday")) == D(2025, 2, 24)
+    week = only(refs, "this week")
+    assert (week.start, week.end, week.granularity) == (D(2025, 2, 24), D(2025, 3, 2), "week")
+
+
+def test_afp_three_years_is_a_range_ending_at_publication_and_today_is_a_day():
+    refs = resolve_times(sentence(AFP, "\"Today I heard"), AFP_PUB)
+    assert day(only(refs, "Today")) == AFP_PUB
+    years = only(refs, "three years")
+    assert (years.start, years.end, years.granularity) == (D(2022, 2, 24), AFP_PUB, "range")
+
+
+def test_afp_this_year_and_over_the_last_week():
+    refs = resolve_times(sentence(AFP, "Zelensky on Monday called for"), AFP_PUB)
+    y = only(refs, "this year")
+    assert (y.start, y.end, y.granularity) == (D(2025, 1, 1), D(2025, 12, 31), "year")
+    refs = resolve_times(sentence(AFP, "Kiev said Monday it was in the"), AFP_PUB)
+    past = only(refs, "over the last week")
+    assert (past.start, past.end) == (D(2025, 2, 17), AFP_PUB)
+
+
+# --- rules on short sentences -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They will meet on Friday.", D(2025, 2, 28)),
+        ("They met on Friday.", D(2025, 2, 21)),
+        ("The talks are to resume on Thursday.", D(2025, 2, 27)),
+        ("The summit is expected to take place on Wednesday.", D(2025, 2, 26)),
+        ("Macron plans to visit on Saturday.", D(2025, 3, 1)),
+        ("On Friday, the leaders will meet.", D(2025, 2, 28)),  # cue after the expression
+        ("On Friday, the leaders met.", D(2025, 2, 21)),
+        ("Leaders meet on Friday.", D(2025, 2, 21)),  # present/other tense: the past Friday
+        ("He will travel on Monday.", D(2025, 2, 24)),  # publication weekday: that day
+        ("They will meet next Tuesday.", D(2025, 2, 25)),
+        ("They met last Tuesday.", D(2025, 2, 18)),
+        ("They spoke last Monday.", D(2025, 2, 17)),
+        ("The vote is due tomorrow.", D(2025, 2, 25)),
+        ("He landed yesterday.", D(2025, 2, 23)),
+    ],
+)
+def test_weekday_and_relative_day_rules(text: str, expected: date):
+    refs = resolve_times(text, AFP_PUB)
+    assert len(refs) == 1
+    assert day(refs[0]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expr", "expected"),
+    [
+        ("The summit on 24 February 2025 was held.", "24 February 2025", D(2025, 2, 24)),
+        ("They met on Feb. 24.", "Feb. 24", D(2025, 2, 24)),
+        ("They met on Dec. 30.", "Dec. 30", D(2024, 12, 30)),
+        ("They will meet on Dec. 30.", "Dec. 30", D(2025, 12, 30)),
+        ("The talks on March 3 in Geneva.", "March 3", D(2025, 3, 3)),  # no cue: nearest March 3
+        ("It began on Tuesday, Feb. 18, 2025.", "Tuesday, Feb. 18, 2025", D(2025, 2, 18)),
+        ("Filed 2025-02-10.", "2025-02-10", D(2025, 2, 10)),
+    ],
+)
+def test_explicit_dates(text: str, expr: str, expected: date):
+    assert day(only(resolve_times(text, AFP_PUB), expr)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expr", "start", "end", "granularity"),
+    [
+        ("It happened in February 2022.", "February 2022", D(2022, 2, 1), D(2022, 2, 28), "month"),
+        ("They met in March.", "March", D(2024, 3, 1), D(2024, 3, 31), "month"),
+        ("They will meet in March.", "March", D(2025, 3, 1), D(2025, 3, 31), "month"),
+        ("It was agreed last year.", "last year", D(2024, 1, 1), D(2024, 12, 31), "year"),
+        ("It was agreed last month.", "last month", D(2025, 1, 1), D(2025, 1, 31), "month"),
+        ("They met next week.", "next week", D(2025, 3, 3), D(2025, 3, 9), "week"),
+        ("It began three years ago.", "three years ago", D(2022, 1, 1), D(2022, 12, 31), "year"),
+        ("They talked two weeks ago.", "two weeks ago", D(2025, 2, 7), D(2025, 2, 16), "week"),
+        ("Fighting went on for 10 days.", "10 days", D(2025, 2, 14), AFP_PUB, "range"),
+        ("the war of 2014", "2014", D(2014, 1, 1), D(2014, 12, 31), "year"),
+        ("Russia's 2022 invasion", "2022", D(2022, 1, 1), D(2022, 12, 31), "year"),
+    ],
+)
+def test_periods(text: str, expr: str, start: date, end: date, granularity: str):
+    ref = only(resolve_times(text, AFP_PUB), expr)
+    assert (ref.start, ref.end, ref.granularity) == (start, end, granularity)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He may come in this building.",  # "may" the verb
+        "Theresa May spoke.",  # a name, no preposition before it
+        "2,000 troops arrived.",
+        "2000 troops arrived.",
+        "They meet every Monday.",  # recurring
+        "a week after foreign ministers met there",  # offset from another event, not resolvable
+    ],
+)
+def test_not_time_expressions(text: str):
+    assert resolve_times(text, AFP_PUB) == []
+
+
+def test_without_publication_date_only_absolute_expressions_resolve():
+    refs = resolve_times("on Tuesday, in Feb. 2022, this week, 24 February 2025", None)
+    assert [(r.text, r.start, r.end) for r in refs] == [
+        ("Tuesday", None, None),
+        ("Feb. 2022", D(2022, 2, 1), D(2022, 2, 28)),
+        ("this week", None, None),
+        ("24 February 2025", D(2025, 2, 24), D(2025, 2, 24)),
+    ]
+
+
+def test_tense_of_prefers_the_nearest_cue_and_future_on_ties():
+    text = "Officials said they are expected to meet on Friday."
+    start = text.index("Friday")
+    assert tense_of(text, start, start + 6) == "future"
+    text = "Nothing here Friday."
+    start = text.index("Friday")
+    assert tense_of(text, start, start + 6) is None
+
+
+# --- comparison -------------------------------------------------------------------------------
+
+
+def _ft_tuesday() -> list[TimeRef]:
+    return resolve_times(sentence(FT, "Senior US and Russian officials will meet in Riyadh"), FT_PUB)
+
+
+def test_ft_and_afp_tuesday_meetings_are_different_events():
+    afp = resolve_times(sentence(AFP, "U.S. and Russian officials are due to meet"), AFP_PUB)
+    pair = different_time(_ft_tuesday(), afp)
+    assert pair is not None
+    assert (pair[0].start, pair[1].start) == (D(2025, 2, 18), D(2025, 2, 25))
+
+
+def test_afp_a_week_ago_matches_the_ft_tuesday_meeting():
+    ago = resolve_times(sentence(AFP, "A week ago, U.S. and Russian delegations"), AFP_PUB)
+    ft = _ft_tuesday()
+    assert overlaps(ft[0], ago[0])
+    assert same_time(ft[0], ago[0]) is True
+    assert different_time(ft, ago) is None
+
+
+def test_afp_told_reporters_on_tuesday_is_the_ft_tuesday():
+    said = resolve_times(sentence(AFP, "\"I'm very disappointed"), AFP_PUB)
+    assert different_time(_ft_tuesday(), said) is None
+
+
+def test_repeated_event_in_different_years_is_different():
+    a = resolve_times("Russia's initial invasion in 2014", FT_PUB)
+    b = resolve_times("since Moscow's invasion of Ukraine in Feb. 2022", AFP_PUB)
+    pair = different_time(a, b)
+    assert pair is not None and (pair[0].text, pair[1].text) == ("2014", "Feb. 2022")
+
+
+def test_durations_are_not_compared_with_points_in_time():
+    years = TimeRef("three years", D(2022, 2, 24), D(2025, 2, 24), "range")
+    old_day = TimeRef("Feb. 1", D(2020, 2, 1), D(2020, 2, 1), "day")
+    assert same_time(years, old_day) is None
+    assert different_time([years], [old_day]) is None
+
+
+def test_unresolved_refs_are_unknown_not_different():
+    unresolved = TimeRef("Tuesday", None, None, "day")
+    resolved = TimeRef("Tuesday", D(2025, 2, 18), D(2025, 2, 18), "day")
+    assert same_time(unresolved, resolved) is None
+    assert not overlaps(unresolved, resolved)
+    assert different_time([unresolved], [resolved]) is None
+
+
+def test_different_time_reports_the_finest_disjoint_pair():
+    a = [TimeRef("2014", D(2014, 1, 1), D(2014, 12, 31), "year"), TimeRef("Tuesday", D(2025, 2, 18), D(2025, 2, 18), "day")]
+    b = [TimeRef("Tuesday", D(2025, 2, 25), D(2025, 2, 25), "day")]
+    pair = different_time(a, b)
+    assert pair is not None and pair[0].text == "Tuesday"
+
+
+def test_day_inside_week_is_the_same_time():
+    week = TimeRef("last week", D(2025, 2, 17), D(2025, 2, 23), "week")
+    assert same_time(week, TimeRef("Tuesday", D(2025, 2, 18), D(2025, 2, 18), "day")) is True
+    assert same_time(week, TimeRef("Tuesday", D(2025, 2, 25), D(2025, 2, 25), "day")) is False
