@@ -5,13 +5,19 @@ does, 2 for anything that stopped the check (bad options, unreadable input, a cr
 expected error is one line on stderr, ``factcheck: error: ...``, never a traceback.
 
 Nothing heavy is imported at module level: the pipeline (and with it torch) is imported inside
-``compare`` so that ``--help``, ``--version`` and ``rules`` answer instantly.
+``compare`` and ``check`` so that ``--help``, ``--version`` and ``rules`` answer instantly.
+
+``compare`` (reports as peers) and ``check`` (drafts against sources, :mod:`checker.check`) share
+every option and all post-processing through :class:`RunOptions`: select/ignore, suppression
+comments (:mod:`checker.suppress`), baselines (:mod:`checker.baseline`), the cache directory
+(:mod:`checker.cache`), rendering and the exit code.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import filecmp
+import glob
 import importlib.util
 import io
 import json
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Callable, Iterator, Sequence
 
 import typer
+from typer.core import TyperCommand
 
 try:  # typer >= 0.2x vendors its own copy of click
     from typer._click import exceptions as click_exceptions
@@ -52,6 +59,7 @@ class OutputFormat(str, Enum):
     json_lines = "json-lines"
     sarif = "sarif"
     github = "github"
+    gitlab = "gitlab"
     junit = "junit"
 
 
@@ -158,10 +166,8 @@ def parse_dates(values: Sequence[str], paths: Sequence[Path]) -> list[date | Non
     return dates
 
 
-def check_paths(paths: Sequence[Path], settings: Settings) -> None:
-    """Fail fast, before any model loads, on inputs that can never be compared."""
-    if len(paths) < 2:
-        raise UsageError("compare needs at least two documents")
+def check_files(paths: Sequence[Path], settings: Settings) -> None:
+    """Fail fast, before any model loads, on inputs that are not readable documents."""
     limit = settings.max_file_mb * 1_000_000  # same unit as the pipeline's loader
     for path in paths:
         if not path.exists():
@@ -171,6 +177,13 @@ def check_paths(paths: Sequence[Path], settings: Settings) -> None:
         size = path.stat().st_size
         if size > limit:
             raise InputError(f"{path}: {size / 1_000_000:.1f} MB is over the {settings.max_file_mb:g} MB limit (max_file_mb)")
+
+
+def check_paths(paths: Sequence[Path], settings: Settings) -> None:
+    """Fail fast, before any model loads, on inputs that can never be compared."""
+    if len(paths) < 2:
+        raise UsageError("compare needs at least two documents")
+    check_files(paths, settings)
     seen: dict[Path, Path] = {}
     for path in paths:
         resolved = path.resolve()
@@ -228,6 +241,8 @@ def render(report: Report, fmt: OutputFormat, *, show_info: bool, quiet: bool, f
         return json.dumps(linters.to_sarif(report), indent=2, ensure_ascii=False) + "\n"
     if fmt is OutputFormat.github:
         return linters.to_github(report, show_info=show_info)
+    if fmt is OutputFormat.gitlab:
+        return json.dumps(linters.to_gitlab(report, show_info=show_info), indent=2, ensure_ascii=False) + "\n"
     if fmt is OutputFormat.junit:
         return linters.to_junit(report, fail_on=fail_on)
     from rich.console import Console
@@ -261,86 +276,321 @@ def _root(version: VersionOption = False) -> None:
     """
 
 
-@app.command()
-def compare(
-    paths: Annotated[list[Path], typer.Argument(help="Two or more report files (.txt, .md, .html).", show_default=False)],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--output-format", "-o", case_sensitive=False, help="Output format.")
-    ] = OutputFormat.text,
-    output_file: Annotated[
-        Path | None, typer.Option("--output-file", help="Write the output here (atomically) instead of stdout.", dir_okay=False)
-    ] = None,
-    fail_on: Annotated[
-        FailOn | None,
-        typer.Option("--fail-on", case_sensitive=False, help="Lowest severity that exits 1 (default: error, or fail_on from the config)."),
-    ] = None,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
-    select: Annotated[
-        list[str] | None, typer.Option("--select", help="Only these rule codes/prefixes (comma-separated or repeated; replaces config).")
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Never report these rule codes/prefixes (adds to config).")
-    ] = None,
-    date_overrides: Annotated[
-        list[str] | None, typer.Option("--date", metavar="FILE=YYYY-MM-DD", help="Publication date of FILE (repeatable).")
-    ] = None,
-    nli_model: Annotated[str | None, typer.Option("--nli-model", metavar="NAME_OR_PATH", help="NLI model to use.")] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Settings file (default: nearest factcheck.toml / pyproject.toml).", dir_okay=False)
-    ] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Also write an HTML report to FILE.", dir_okay=False)] = None,
-    show_info: Annotated[
-        bool, typer.Option("--show-info", "--verbose", "-v", help="List info findings (agreements, only-in) in text/github output.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, header or summary; findings only.")] = False,
-    version: VersionOption = False,
-) -> None:
-    """Compare two or more reports of the same story and list where they agree and disagree."""
-    with user_errors():
-        settings = load_settings_file(config) if config else load_settings(Path.cwd())
+# -- options shared by compare and check ---------------------------------------------------------
+# Declared once as Annotated types; each command lists them (Typer reads options from the signature)
+# and hands them to RunOptions, where settings, output targets, suppression, baselines, rendering and
+# the exit code are handled for both commands in one place.
+
+OutputFormatOpt = Annotated[OutputFormat, typer.Option("--output-format", "-o", case_sensitive=False, help="Output format.")]
+OutputFileOpt = Annotated[
+    Path | None, typer.Option("--output-file", help="Write the output here (atomically) instead of stdout.", dir_okay=False)
+]
+FailOnOpt = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", case_sensitive=False, help="Lowest severity that exits 1 (default: error, or fail_on from the config)."),
+]
+ExitZeroOpt = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")]
+SelectOpt = Annotated[
+    list[str] | None, typer.Option("--select", help="Only these rule codes/prefixes (comma-separated or repeated; replaces config).")
+]
+IgnoreOpt = Annotated[list[str] | None, typer.Option("--ignore", help="Never report these rule codes/prefixes (adds to config).")]
+DateOpt = Annotated[
+    list[str] | None, typer.Option("--date", metavar="FILE=YYYY-MM-DD", help="Publication date of FILE (repeatable).")
+]
+NliModelOpt = Annotated[str | None, typer.Option("--nli-model", metavar="NAME_OR_PATH", help="NLI model to use.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Settings file (default: nearest factcheck.toml / pyproject.toml).", dir_okay=False)
+]
+HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Also write an HTML report to FILE.", dir_okay=False)]
+ShowInfoOpt = Annotated[
+    bool, typer.Option("--show-info", "--verbose", "-v", help="List info findings (agreements, only-in) in text/github/gitlab output.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, header, summary or notes; findings only.")]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Cache for embeddings and NLI results (default: $FACTCHECK_CACHE_DIR or ./.factcheck-cache).", file_okay=False),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+BaselineOpt = Annotated[
+    Path | None, typer.Option("--baseline", help="Drop findings recorded in this baseline file; note stale entries.", dir_okay=False)
+]
+WriteBaselineOpt = Annotated[
+    Path | None, typer.Option("--write-baseline", help="Record the current findings in FILE as accepted (see docs/ci.md).", dir_okay=False)
+]
+
+
+@dataclasses.dataclass
+class RunOptions:
+    """What ``compare`` and ``check`` share; field names are the commands' parameter names."""
+
+    output_format: OutputFormat = OutputFormat.text
+    output_file: Path | None = None
+    fail_on: FailOn | None = None
+    exit_zero: bool = False
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    date_overrides: list[str] | None = None
+    nli_model: str | None = None
+    config: Path | None = None
+    html: Path | None = None
+    show_info: bool = False
+    quiet: bool = False
+    cache_dir: Path | None = None
+    no_cache: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+
+    @classmethod
+    def from_params(cls, params: dict) -> RunOptions:
+        """Pick this dataclass's fields out of a command's ``locals()``."""
+        return cls(**{f.name: params[f.name] for f in dataclasses.fields(cls)})
+
+    def settings(self) -> Settings:
+        """Config file settings with the command line's overrides, validated, and the cache resolved."""
+        settings = load_settings_file(self.config) if self.config else load_settings(Path.cwd())
         settings = settings.with_overrides(
-            fail_on=fail_on.value if fail_on else None,
-            nli_model=nli_model,
-            select=normalise_codes(select, "--select") if select else None,
-            ignore=[*settings.ignore, *normalise_codes(ignore, "--ignore")] if ignore else None,
+            fail_on=self.fail_on.value if self.fail_on else None,
+            nli_model=self.nli_model,
+            select=normalise_codes(self.select, "--select") if self.select else None,
+            ignore=[*settings.ignore, *normalise_codes(self.ignore, "--ignore")] if self.ignore else None,
         ).validate("command line")
-        check_paths(paths, settings)
-        dates = parse_dates(date_overrides or [], paths)
-        _check_output_target(output_file, paths, "--output-file")
-        _check_output_target(html, paths, "--html")
-        if html is not None and importlib.util.find_spec("checker.output.html_report") is None:
+        return dataclasses.replace(settings, cache_dir=self._cache_dir(settings))
+
+    def _cache_dir(self, settings: Settings) -> str:
+        if self.no_cache:
+            return ""
+        if self.cache_dir is not None:
+            return str(self.cache_dir)
+        if settings.cache_dir:
+            return settings.cache_dir
+        from checker.cache import default_cache_dir
+
+        return str(default_cache_dir())
+
+    def prepare(self, inputs: Sequence[Path]) -> list | None:
+        """Check every output target and read the baseline before any model loads.
+
+        Returns the accepted baseline entries (None without ``--baseline``).
+        """
+        _check_output_target(self.output_file, inputs, "--output-file")
+        _check_output_target(self.html, inputs, "--html")
+        _check_output_target(self.write_baseline, inputs, "--write-baseline")
+        if self.html is not None and importlib.util.find_spec("checker.output.html_report") is None:
             raise UsageError("--html is not available: checker.output.html_report is not installed")
+        if self.baseline is None:
+            return None
+        if any(self.baseline.resolve() == p.resolve() for p in inputs):
+            raise UsageError(f"--baseline {self.baseline} is one of the input documents")
+        if self.write_baseline is not None and self.write_baseline.resolve() == self.baseline.resolve():
+            return None  # being rewritten: the new findings are what gets accepted
+        from checker.baseline import load_baseline
 
-        from checker.pipeline import compare_paths  # heavy: imports torch
+        return load_baseline(self.baseline)
 
-        with progress_callback(not quiet and sys.stderr.isatty()) as progress:
-            report = compare_paths(list(paths), dates=dates, settings=settings, progress=progress)
+    def finish(self, report: Report, settings: Settings, accepted: list | None) -> int:
+        """Filter (select/ignore, suppression comments, baseline), write every output, return the exit code."""
+        from checker.suppress import apply_suppressions
+
         report = dataclasses.replace(
             report, findings=[f for f in report.findings if rule_enabled(f.rule, settings.select, settings.ignore)]
         )
+        report = apply_suppressions(report)
+        if self.write_baseline is not None:
+            from checker.baseline import entries_for, write_baseline
 
-        if output_file is None and output_format is OutputFormat.text:
+            accepted = entries_for(report, fail_on=settings.fail_on)
+            write_baseline(self.write_baseline, accepted)
+            self.note(f"wrote {len(accepted)} accepted finding{'s' * (len(accepted) != 1)} to baseline {self.write_baseline}")
+        if accepted is not None:
+            from checker.baseline import apply_baseline
+
+            report, stale = apply_baseline(report, accepted, select=settings.select, ignore=settings.ignore)
+            if stale:
+                where = self.write_baseline or self.baseline
+                self.note(f"baseline: {len(stale)} stale entr{'ies' if len(stale) != 1 else 'y'} (no longer found); "
+                           f"drop {'them' if len(stale) != 1 else 'it'} with --write-baseline {where}")
+
+        if self.output_file is None and self.output_format is OutputFormat.text:
             from rich.console import Console
 
-            _print_text(report, Console(highlight=False), show_info, quiet)
+            _print_text(report, Console(highlight=False), self.show_info, self.quiet)
         else:
-            text = render(report, output_format, show_info=show_info, quiet=quiet, fail_on=settings.fail_on)
-            if output_file is None:
+            text = render(report, self.output_format, show_info=self.show_info, quiet=self.quiet, fail_on=settings.fail_on)
+            if self.output_file is None:
                 sys.stdout.write(text)
                 sys.stdout.flush()
             else:
                 from checker.output.write import atomic_write_text
 
-                atomic_write_text(output_file, text)
-                if not quiet:
-                    sys.stderr.write(f"{PROG}: wrote {output_format.value} report to {output_file}\n")
-        if html is not None:
+                atomic_write_text(self.output_file, text)
+                self.note(f"wrote {self.output_format.value} report to {self.output_file}")
+        if self.html is not None:
             from checker.output.html_report import write_html
 
-            write_html(report, html)
-            if not quiet:
-                sys.stderr.write(f"{PROG}: wrote HTML report to {html}\n")
-        code = 0 if exit_zero else exit_code(report, settings.fail_on)
+            write_html(report, self.html)
+            self.note(f"wrote HTML report to {self.html}")
+        return 0 if self.exit_zero else exit_code(report, settings.fail_on)
+
+    def note(self, message: str) -> None:
+        """One line on stderr (not with --quiet): what was written, skipped or is stale."""
+        if not self.quiet:
+            sys.stderr.write(f"{PROG}: {message}\n")
+            sys.stderr.flush()
+
+
+def _show_progress(opts: RunOptions) -> bool:
+    return not opts.quiet and sys.stderr.isatty()
+
+
+# -- compare -------------------------------------------------------------------------------------
+
+
+@app.command()
+def compare(
+    paths: Annotated[list[Path], typer.Argument(help="Two or more report files (.txt, .md, .html).", show_default=False)],
+    output_format: OutputFormatOpt = OutputFormat.text,
+    output_file: OutputFileOpt = None,
+    fail_on: FailOnOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    date_overrides: DateOpt = None,
+    nli_model: NliModelOpt = None,
+    config: ConfigOpt = None,
+    html: HtmlOpt = None,
+    show_info: ShowInfoOpt = False,
+    quiet: QuietOpt = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    baseline: BaselineOpt = None,
+    write_baseline: WriteBaselineOpt = None,
+    version: VersionOption = False,
+) -> None:
+    """Compare two or more reports of the same story and list where they agree and disagree."""
+    opts = RunOptions.from_params(locals())
+    with user_errors():
+        settings = opts.settings()
+        check_paths(paths, settings)
+        dates = parse_dates(opts.date_overrides or [], paths)
+        accepted = opts.prepare(paths)
+
+        from checker.pipeline import compare_paths  # heavy: imports torch
+
+        with progress_callback(_show_progress(opts)) as progress:
+            report = compare_paths(list(paths), dates=dates, settings=settings, progress=progress)
+        code = opts.finish(report, settings, accepted)
+    raise typer.Exit(code)
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+
+def expand_against(args: Sequence[str]) -> list[str]:
+    """``--against a b c`` -> ``--against a --against b --against c``.
+
+    Click options take one value each; this lets ``--against`` take every value up to the next
+    option, as in ``factcheck check drafts/*.md --against sources/*``. ``--against=a`` takes exactly
+    one value, which is how pre-commit (it appends file names at the end) must pass sources.
+    """
+    out: list[str] = []
+    greedy = taken = False
+    for arg in args:
+        if greedy and not arg.startswith("-"):
+            out += ["--against", arg]
+            taken = True
+            continue
+        if greedy and not taken:
+            out.append("--against")  # no value: let click report the missing argument
+        greedy = False
+        if arg == "--against":
+            greedy, taken = True, False
+            continue
+        out.append(arg)
+    if greedy and not taken:
+        out.append("--against")
+    return out
+
+
+class _CheckCommand(TyperCommand):
+    """The ``check`` command, whose ``--against`` takes several values (see :func:`expand_against`)."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+        return super().parse_args(ctx, expand_against(args))
+
+
+def expand_patterns(patterns: Sequence[str], what: str) -> list[Path]:
+    """File names and glob patterns (``drafts/*.md``, ``sources/**/*.txt``) -> files, without repeats.
+
+    Expanded here rather than by a shell because pre-commit and CI configs pass arguments without
+    one. A pattern that matches no file is an error (a typo must not check nothing); a plain name
+    is kept as is, so a missing file gets the usual "no such file" error.
+    """
+    out: dict[Path, Path] = {}
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            matches = [Path(m) for m in sorted(glob.glob(pattern, recursive=True)) if not Path(m).is_dir()]
+            if not matches:
+                raise InputError(f"{what} pattern {pattern!r} matches no files")
+        else:
+            matches = [Path(pattern)]
+        for path in matches:
+            out.setdefault(path.resolve(), path)
+    return list(out.values())
+
+
+@app.command(cls=_CheckCommand)
+def check(
+    drafts: Annotated[list[str], typer.Argument(help="Draft files or glob patterns (drafts/*.md).", show_default=False)],
+    against: Annotated[
+        list[str] | None,
+        typer.Option("--against", metavar="SRC...", help="Sources (files or glob patterns; several may follow one --against). "
+                     "Without sources each draft is checked against itself.", show_default=False),
+    ] = None,
+    output_format: OutputFormatOpt = OutputFormat.text,
+    output_file: OutputFileOpt = None,
+    fail_on: FailOnOpt = None,
+    exit_zero: ExitZeroOpt = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    date_overrides: DateOpt = None,
+    nli_model: NliModelOpt = None,
+    config: ConfigOpt = None,
+    html: HtmlOpt = None,
+    show_info: ShowInfoOpt = False,
+    quiet: QuietOpt = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    baseline: BaselineOpt = None,
+    write_baseline: WriteBaselineOpt = None,
+    version: VersionOption = False,
+) -> None:
+    """Check drafts against their sources: contradictions, wrong figures, unsupported claims.
+
+    Without --against, look for contradictions inside each draft. Findings point at draft lines.
+    """
+    opts = RunOptions.from_params(locals())
+    with user_errors():
+        settings = opts.settings()
+        sources = expand_patterns(against or [], "--against")
+        source_set = {p.resolve() for p in sources}
+        draft_paths = expand_patterns(drafts, "draft")
+        skipped = [p for p in draft_paths if p.resolve() in source_set]
+        draft_paths = [p for p in draft_paths if p.resolve() not in source_set]
+        if skipped:
+            opts.note(f"not checking {', '.join(map(str, skipped))}: also given as a source")
+        if not draft_paths:  # e.g. pre-commit passing only changed sources
+            opts.note("no drafts to check")
+            raise typer.Exit(0)
+        inputs = [*draft_paths, *sources]
+        check_files(inputs, settings)
+        dates = parse_dates(opts.date_overrides or [], inputs)
+        accepted = opts.prepare(inputs)
+
+        from checker.check import check_drafts  # heavy: imports torch
+
+        with progress_callback(_show_progress(opts)) as progress:
+            report = check_drafts(draft_paths, sources, dates=dates, settings=settings, progress=progress)
+        code = opts.finish(report, settings, accepted)
     raise typer.Exit(code)
 
 

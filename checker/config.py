@@ -38,6 +38,10 @@ class Settings:
     - ``ignore=[]``: rule codes never reported (wins over ``select``); same forms as ``select``.
     - ``max_file_mb=10``: documents larger than this (in MB of 10^6 bytes) are refused.
     - ``aliases={}``: extra entity aliases, canonical name -> other names (``{"kyiv": ["kiev"]}``).
+    - ``cache_dir=""``: where embeddings and NLI results are cached (:mod:`checker.cache`). For the
+      command line, empty means ``$FACTCHECK_CACHE_DIR`` or ``.factcheck-cache`` in the working
+      directory (``--no-cache`` turns it off); for library calls empty means no cache, so that
+      embedding factcheck never writes files nobody asked for.
     """
 
     nli_model: str = "default"
@@ -51,6 +55,7 @@ class Settings:
     ignore: list[str] = field(default_factory=list)
     max_file_mb: float = 10
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    cache_dir: str = ""
 
     def validate(self, origin: str = "settings") -> Settings:
         """Check values that a type alone does not constrain; ``origin`` names the source in errors."""

@@ -18,6 +18,7 @@ from checker.errors import InputError, UsageError
 from checker.types import Document, Report
 
 if TYPE_CHECKING:
+    from checker.align import Alignment
     from checker.config import Settings
 
 Progress = Callable[[str, int, int], None]
@@ -36,6 +37,7 @@ def load_documents(paths: Sequence[Path], dates: Sequence[date | None] | None = 
     """Load and segment; reject identical inputs early, before any model loads."""
     from checker.documents import load_document
     from checker.segment import segment
+    from checker.suppress import strip_directives
 
     settings = _settings(settings)
     if len(paths) > len(DOC_IDS):
@@ -50,6 +52,7 @@ def load_documents(paths: Sequence[Path], dates: Sequence[date | None] | None = 
     for i, path in enumerate(paths):
         doc = load_document(Path(path), DOC_IDS[i], date_override=dates[i], max_bytes=max_bytes)
         segment(doc)
+        strip_directives(doc)  # "factcheck: ignore" comments are instructions, not claims
         if not doc.claims:
             raise InputError(f"{path}: no sentences found in the article body")
         docs.append(doc)
@@ -86,8 +89,13 @@ def nli_text(claim) -> str:
     return claim.text
 
 
-def compare_documents(docs: list[Document], settings: "Settings | None" = None, progress: Progress | None = None) -> Report:
-    """Align, judge and report on already loaded documents."""
+def compare_documents(docs: list[Document], settings: "Settings | None" = None, progress: Progress | None = None, *, aligner: Callable[..., "Alignment"] | None = None) -> Report:
+    """Align, judge and report on already loaded documents.
+
+    ``aligner`` replaces :func:`checker.align.align` (same signature): ``factcheck check`` uses it
+    to pair draft claims with source claims only, or claims of one document with each other.
+    With ``settings.cache_dir`` set, models are used through :mod:`checker.cache`.
+    """
     from checker.align import align
     from checker.embed import load_embedder
     from checker.judge import PairScores, Thresholds, dispute_findings, finalize, judge_pair
@@ -107,8 +115,13 @@ def compare_documents(docs: list[Document], settings: "Settings | None" = None, 
 
     analyse(docs, settings)
     lap("analyse")
-    embedder = load_embedder(getattr(settings, "embedding_model", "default"))
-    nli = load_nli(getattr(settings, "nli_model", "default"))
+    if getattr(settings, "cache_dir", ""):
+        from checker.cache import cached_models
+
+        embedder, nli = cached_models(settings)  # lazy: nothing loads when everything is cached
+    else:
+        embedder = load_embedder(getattr(settings, "embedding_model", "default"))
+        nli = load_nli(getattr(settings, "nli_model", "default"))
     lap("load_models")
 
     claims = [c for d in docs for c in d.claims]
@@ -120,7 +133,7 @@ def compare_documents(docs: list[Document], settings: "Settings | None" = None, 
         progress("embedding", len(claims), len(claims))
     lap("embed")
 
-    alignment = align(docs, vectors, top_k=getattr(settings, "align_top_k", 3), min_similarity=getattr(settings, "align_min_similarity", 0.55))
+    alignment = (aligner or align)(docs, vectors, top_k=getattr(settings, "align_top_k", 3), min_similarity=getattr(settings, "align_min_similarity", 0.55))
     lap("align")
 
     pairs = []

@@ -2,7 +2,8 @@
 
 Codes never change meaning once released; output formats (JSON, SARIF, GitHub, JUnit) and
 baselines key on them. FC0xx: agreement; FC1xx: contradictions and attribution; FC2xx:
-symbolic checks (time, numbers, entities); FC3xx: coverage (what only one report says).
+symbolic checks (time, numbers, entities); FC3xx: coverage (what only one report says, and what a
+draft says that no source supports).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ RULES: tuple[Rule, ...] = (
     Rule("FC203", "different_time", "different-time", "info", "Aligned claims are about events at clearly different resolved times: not a contradiction."),
     Rule("FC204", "superseded", "superseded", "info", "A later report updates a figure given by an earlier one."),
     Rule("FC301", "only_in", "only-in-one-report", "info", "A claim with no counterpart in the other report(s)."),
+    Rule("FC302", "unsupported", "unsupported", "warning", "A draft claim with no counterpart in any of the sources it is checked against (factcheck check)."),
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

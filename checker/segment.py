@@ -49,6 +49,10 @@ _TITLE_ABBR = re.compile(
     r"No|Nos|Vol|vs|approx|est|Fig)\.$"
 )
 _INITIALISM = re.compile(r"(?:\b[A-Z]\.){2,}$")  # U.S. U.N. U.K. E.U.
+# A party-state label after a US politician's name: "D-Conn.", "R-N.C.", "I-Vt.", "D-N.Y.".
+_PARTY_STATE = re.compile(r"\b[DRI]-(?:[A-Z][a-z]{0,5}\.){1,2}$")
+# A piece cannot start with punctuation that ends or continues a clause ("D-Conn.|, said").
+_CONTINUATION = ",;:.!?…%)]}" + _ONLY_CLOSERS
 # After an initialism, a new sentence usually starts with one of these words; any other
 # capitalised word ("U.S. Secretary of State") continues the sentence.
 SENTENCE_STARTERS = frozenset(
@@ -193,8 +197,11 @@ def _merge(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _keep_break(text: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
     """Is the break between two pieces a real sentence boundary? Each rule is a pysbd miss:
 
-    * the right piece has no letters or digits, or starts with closing punctuation or in lower
-      case (``"Yes." he said``, ``Kiev.'s backers``);
+    * the right piece has no letters or digits, or starts with a comma, semicolon, colon, other
+      closing punctuation or in lower case (``"Yes." he said``, ``Kiev.'s backers``,
+      ``Sen. Chris Murphy, D-Conn., said``);
+    * ``Nancy Pelosi, D-Calif. vowed``: a party-state label is not a sentence end unless a
+      capitalised word or an opening quotation follows (``..., R-N.C.`` at the end stays an end);
     * ``Feb. 2022``: a month abbreviation followed by a number;
     * ``Gen. Smith``: a title abbreviation;
     * ``U.S. Secretary``: an initialism followed by a capitalised word that rarely starts a sentence;
@@ -205,7 +212,9 @@ def _keep_break(text: str, left: tuple[int, int], right: tuple[int, int]) -> boo
     left_text, right_text = text[left[0] : left[1]], text[right[0] : right[1]]
     first = right_text[:1]
     first_word = re.match(r"[\w’']+", right_text.lstrip(_CLOSERS + "“„«"))
-    if not any(ch.isalnum() for ch in right_text) or first in _ONLY_CLOSERS or first.islower():
+    if not any(ch.isalnum() for ch in right_text) or first in _CONTINUATION or first.islower():
+        return False
+    if _PARTY_STATE.search(left_text) and not (first.isupper() or first in "\"'“‘„«"):
         return False
     if _MONTH_ABBR.search(left_text) and first.isdigit():
         return False

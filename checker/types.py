@@ -124,6 +124,9 @@ class Report:
     findings: list[Finding]
     models: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    # Findings removed after judgement (inline suppression comments, a baseline): counts by reason,
+    # so a report can say what it is not showing. Empty when nothing was applied.
+    filtered: dict[str, int] = field(default_factory=dict)
 
     def claim(self, claim_id: str) -> Claim:
         for doc in self.documents:

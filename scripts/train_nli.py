@@ -315,6 +315,15 @@ def main() -> None:
         "train_seconds": round(time.time() - t0),
         "device": "cuda" if torch.cuda.is_available() else f"cpu ({torch.get_num_threads()} threads)",
     }
+    prev_path = Path(base) / "training_manifest.json"
+    if prev_path.exists():  # continuing from an earlier stage: keep its record, sum pairs seen per source
+        prev = json.loads(prev_path.read_text())
+        stages = prev.get("stages", [{k: v for k, v in prev.items() if k != "stages"}])
+        manifest["stages"] = stages + [dict(manifest)]
+        for k, v in manifest["sources"].items():
+            v["pairs"] += stages[-1]["sources"].get(k, {}).get("pairs", 0) if len(stages) == 1 else prev["sources"].get(k, {}).get("pairs", 0)
+        for k, v in prev.get("hard_negatives", {}).items():
+            manifest["hard_negatives"][k] = manifest["hard_negatives"].get(k, 0) + v
     (out / "training_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     print(f"wrote {out} in {time.time() - t0:.0f}s", flush=True)
 

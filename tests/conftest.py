@@ -54,6 +54,17 @@ def _no_network():
     mp.undo()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def factcheck_cache(tmp_path_factory):
+    """The embeddings/NLI cache of every command-line run in the session (checker/cache.py): a
+    temporary directory, so tests never write .factcheck-cache into the working directory."""
+    directory = tmp_path_factory.mktemp("factcheck-cache")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FACTCHECK_CACHE_DIR", str(directory))
+    yield directory
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def nli():
     """The shipped default NLI model, loaded once per test session."""

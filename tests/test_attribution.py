@@ -12,6 +12,9 @@ from checker.types import Claim
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AFP = "riyadh-followup-afp-2025-02-24.txt"
 FT = "riyadh-talks-ft-2025-02-17.txt"
+NBC_GUNS = "pac/story-101-nbc-news.txt"
+GUARDIAN_GUNS = "pac/story-116-the-guardian.txt"
+CBS_LEASE = "pac/story-99-cbs-news.txt"
 
 TRUMP_TOLD = "\"I'm very disappointed, I hear that they're upset about not having a seat,\" Trump told reporters on Tuesday."
 TODAY_I_HEARD = (
@@ -111,6 +114,50 @@ def test_distancing_what_he_called():
     assert claim.speaker is None
     assert "what ... called" in claim.dispute_markers
     assert 'scare quotes: "special military operation"' in claim.dispute_markers
+
+
+@pytest.mark.parametrize(
+    ("fixture", "text"),
+    [
+        # a quoted noun phrase names a thing
+        (NBC_GUNS, "The measure would offer grants to states for “red flag” laws and crisis prevention programs."),
+        (GUARDIAN_GUNS, "Nineteen states and the District of Columbia currently have such “red flag laws”."),
+        # short quotations of a speaker named in the same sentence
+        (
+            NBC_GUNS,
+            "The bipartisan package now goes to the House, where Speaker Nancy Pelosi, D-Calif., vowed in a "
+            'statement Thursday that she will bring the "life-saving legislation" to a floor vote Friday and '
+            '"send the bill to President Biden" for his signature.',
+        ),
+        (
+            CBS_LEASE,
+            "In a statement shared first with CBS News, the Department of the Interior cited a \"lack of industry "
+            'interest in leasing in the area" for the decision to "not move forward" with the Cook Inlet lease sale.',
+        ),
+    ],
+)
+def test_quoted_terms_and_short_quotations_are_not_scare_quotes(fixture: str, text: str):
+    (claim,) = annotate(fixture, text)
+    assert claim.speaker is None
+    assert not any(m.startswith("scare quotes") for m in claim.dispute_markers), claim.dispute_markers
+
+
+@pytest.mark.parametrize(
+    ("text", "scare"),
+    [
+        ('He backed the so-called "peace plan" on Monday.', 'scare quotes: "peace plan"'),
+        ('The rebels held what they termed a "referendum" in the east.', 'scare quotes: "referendum"'),
+        ('The baseless claim that the vote was "rigged" spread online.', 'scare quotes: "rigged"'),
+        ('Trump repeated his claim that the vote was "rigged".', None),  # his words, attributed
+        ('The "rigged" vote was held on Monday.', None),  # a single adjective, but no dispute cue
+        ('The false claim spread about the "ceasefire" deal.', None),  # a noun names a thing
+    ],
+)
+def test_scare_quote_rule(text: str, scare: str | None):
+    claim = Claim(id="x0", doc="x", index=0, start=0, end=0, text=text)
+    analyse_attribution([claim])
+    found = [m for m in claim.dispute_markers if m.startswith("scare quotes")]
+    assert found == ([scare] if scare else [])
 
 
 def test_headline_quote_is_not_a_scare_quote():
@@ -261,6 +308,22 @@ def test_pronouns_resolve_to_last_named_speaker():
     )
     assert [c.speaker for c in claims] == ["Ursula von der Leyen"] * 2
     assert claims[0].verb == "warned" and claims[1].quote == "direct"
+
+
+def test_pronoun_resolves_to_the_subject_of_the_previous_sentence_not_a_name_in_passing():
+    # "he" in the previous sentence stands for Cornyn, named as subject of its first clause; Pat
+    # Toomey, subject two sentences earlier, is no longer the salient person
+    claims = annotate(
+        GUARDIAN_GUNS,
+        "The sixth, Pat Toomey of Pennsylvania, is retiring in January.",
+        "It is also notable that none of the six is seeking the Republican presidential nomination.",
+        "While Cornyn has said the talks are serious, he has not joined the chorus of Democrats saying the "
+        "outlines of a deal could be reached by the end of this week.",
+        "He told reporters on Wednesday that he considered having an agreement before Congress begins a recess in "
+        "late June to be “an aspirational goal”.",
+    )
+    assert [c.speaker for c in claims[:3]] == [None, None, None]
+    assert (claims[3].speaker, claims[3].verb) == ("Cornyn", "told")
 
 
 def test_documents_are_processed_separately():

@@ -298,14 +298,6 @@ def test_html_report(capsys, pipeline, docs, tmp_path, monkeypatch):
     assert code == 0 and written and written[0][1] == tmp_path / "r.html"
 
 
-def test_html_unavailable(capsys, pipeline, docs, tmp_path):
-    if importlib.util.find_spec("checker.output.html_report") is not None:
-        pytest.skip("the HTML report module exists")
-    code, _, err = run(capsys, "compare", *docs, "--html", tmp_path / "r.html")
-    assert code == 2
-    assert_one_error_line(err, "--html")
-
-
 def test_progress_callback_accepts_updates():
     with progress_callback(False) as cb:
         assert cb is None

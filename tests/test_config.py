@@ -113,7 +113,7 @@ def test_explicit_config_file(tmp_path):
 
 
 def test_codes_and_rule_enabled():
-    assert normalise_codes(["fc101,FC20", " FC3 "], "x") == ["FC101", "FC201", "FC202", "FC203", "FC204", "FC301"]
+    assert normalise_codes(["fc101,FC20", " FC3 "], "x") == ["FC101", "FC201", "FC202", "FC203", "FC204", "FC301", "FC302"]
     assert normalise_codes(["contradiction", "only-in-one-report", "only_in_b", "FC101"], "x") == ["FC101", "FC301"]
     with pytest.raises(UsageError, match="FC9"):
         normalise_codes(["FC9"], "--select")

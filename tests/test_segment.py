@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AFP = ROOT / "fixtures" / "riyadh-followup-afp-2025-02-24.txt"
 FT = ROOT / "fixtures" / "riyadh-talks-ft-2025-02-17.txt"
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
+NBC_GUNS = ROOT / "fixtures" / "pac" / "story-101-nbc-news.txt"
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +134,51 @@ def test_ft_claims(ft):
         "And the Europeans will have to be involved because they have sanctions on Putin and Russia as "
         "well,” he said on CBS."
     )
+
+
+# --- party-state labels (fixtures/pac/story-101-nbc-news.txt) ------------------------------
+
+
+def test_party_state_labels_do_not_split():
+    doc = load_document(NBC_GUNS, "n")
+    t = [c.text for c in segment(doc)]
+    assert not any(x[:1] in ",;:" for x in t), [x for x in t if x[:1] in ",;:"]
+    assert (
+        "The bipartisan package now goes to the House, where Speaker Nancy Pelosi, D-Calif., vowed in a "
+        'statement Thursday that she will bring the "life-saving legislation" to a floor vote Friday and '
+        '"send the bill to President Biden" for his signature.'
+    ) in t
+    assert (
+        "Murphy negotiated the modest collection of policies with Sens. John Cornyn, R-Texas, Kyrsten Sinema, "
+        "D-Ariz., and Thom Tillis, R-N.C."
+    ) in t
+    i = next(n for n, x in enumerate(t) if x.startswith("Sen. Chris Murphy"))
+    assert t[i] == (
+        'Sen. Chris Murphy, D-Conn., said: "Shooting after shooting, murder after murder, suicide after suicide '
+        "— for 30 years, Congress stood in its political corners and did nothing."
+    )
+    assert t[i + 1 : i + 3] == [
+        "But not this time.",
+        "This will become the most significant piece of anti-gun-violence legislation Congress has passed in "
+        'three decades."',
+    ]
+    assert '"If you\'re pro-Second Amendment, you should be for this bill," said Sen. Bill Cassidy, R-La.' in t
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sen. Chris Murphy, D-Conn.; he said it was good.", ["Sen. Chris Murphy, D-Conn.; he said it was good."]),
+        ("Sen. Chris Murphy, D-Conn.: he said it was good.", ["Sen. Chris Murphy, D-Conn.: he said it was good."]),
+        ("He praised Sen. Pat Toomey, R-Pa., and Sen. Mitt Romney, R-Utah, for their work.",
+         ["He praised Sen. Pat Toomey, R-Pa., and Sen. Mitt Romney, R-Utah, for their work."]),
+        # a label that does end the sentence still ends it
+        ("The bill was backed by Rep. Nancy Pelosi, D-Calif. She said it was good.",
+         ["The bill was backed by Rep. Nancy Pelosi, D-Calif.", "She said it was good."]),
+    ],
+)
+def test_no_break_before_clause_punctuation(splitter, text, expected):
+    assert sentences(text, splitter) == expected
 
 
 # --- HTML and Markdown ----------------------------------------------------------------------

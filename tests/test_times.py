@@ -14,6 +14,13 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FT = FIXTURES / "riyadh-talks-ft-2025-02-17.txt"
 AFP = FIXTURES / "riyadh-followup-afp-2025-02-24.txt"
 
+PAC = FIXTURES / "pac"
+NBC_TITLE42 = PAC / "story-107-nbc-news.txt"
+POST_TITLE42 = PAC / "story-107-new-york-post.txt"
+NBC_GUNS = PAC / "story-101-nbc-news.txt"
+GUARDIAN_GUNS = PAC / "story-116-the-guardian.txt"
+FOX_LEASE = PAC / "story-99-fox-business.txt"
+
 FT_PUB = date(2025, 2, 17)  # Monday
 AFP_PUB = date(2025, 2, 24)  # Monday
 D = date
@@ -25,6 +32,13 @@ def sentence(path, startswith: str) -> str:
         if line.startswith(startswith):
             return line
     raise AssertionError(f"no line starting {startswith!r} in {path.name}")
+
+
+def published(path) -> date:
+    """The publication date of a fixtures/pac file (its first line is ``date YYYY-MM-DD title``)."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("date "), first
+    return date.fromisoformat(first.split()[1])
 
 
 def only(refs: list[TimeRef], text: str) -> TimeRef:
@@ -129,6 +143,89 @@ def test_afp_this_year_and_over_the_last_week():
     assert (past.start, past.end) == (D(2025, 2, 17), AFP_PUB)
 
 
+# --- fixtures/pac: month-day and month without a year ---------------------------------------
+
+
+def test_pac_publication_dates():
+    assert published(NBC_TITLE42) == published(POST_TITLE42) == D(2022, 3, 31)  # Thursday
+    assert published(GUARDIAN_GUNS) == D(2022, 6, 9) and D(2022, 6, 9).weekday() == 3  # Thursday
+    assert published(NBC_GUNS) == D(2022, 6, 23)  # Thursday
+    assert published(FOX_LEASE) == D(2022, 5, 12)
+
+
+def test_title42_will_be_lifted_on_may_23_is_the_coming_may_23():
+    # "will be lifted": a passive after "will" is future, "lifted" is no past-tense cue
+    text = sentence(NBC_TITLE42, "The policy, which the officials say will be lifted")
+    refs = resolve_times(text, published(NBC_TITLE42))
+    assert day(only(refs, "May 23")) == D(2022, 5, 23)
+    march = only(refs, "March 2020")
+    assert (march.start, march.end) == (D(2020, 3, 1), D(2020, 3, 31))
+
+
+def test_title42_by_may_23_is_a_deadline_in_the_future():
+    # "has not officially announced" earlier in the sentence does not make "by May 23" past
+    text = sentence(NBC_TITLE42, "The Biden administration has not officially announced the end of the policy")
+    assert day(only(resolve_times(text, published(NBC_TITLE42)), "May 23")) == D(2022, 5, 23)
+    text = sentence(POST_TITLE42, "The Biden administration is planning to scrap")
+    assert day(only(resolve_times(text, published(POST_TITLE42)), "May 23")) == D(2022, 5, 23)
+
+
+@pytest.mark.parametrize(
+    ("path", "startswith"),
+    [
+        # "will incentivize ... in hopes of being allowed into the United States in May"
+        (NBC_TITLE42, "One senior Department of Homeland Security official said"),
+        # a projection: "officials are bracing for ... 13,000 unaccompanied children crossing the
+        # border in May alone" ("unaccompanied" is an adjective, not a past-tense verb)
+        (POST_TITLE42, "With the lifting of the order, officials are bracing"),
+    ],
+)
+def test_title42_may_is_may_2022(path, startswith):
+    ref = only(resolve_times(sentence(path, startswith), published(path)), "May")
+    assert (ref.start, ref.end, ref.granularity) == (D(2022, 5, 1), D(2022, 5, 31), "month")
+
+
+def test_title42_was_due_to_review_on_wednesday_is_the_past_wednesday():
+    refs = resolve_times(sentence(NBC_TITLE42, "Sources familiar with the internal planning"), published(NBC_TITLE42))
+    assert [(r.text, day(r)) for r in refs] == [("Tuesday", D(2022, 3, 29)), ("Wednesday", D(2022, 3, 30))]
+
+
+def test_guns_voters_in_november_is_the_coming_november():
+    text = sentence(GUARDIAN_GUNS, "But the House bill does give Democratic lawmakers a chance to frame for voters")
+    nov = only(resolve_times(text, published(GUARDIAN_GUNS)), "November")
+    assert (nov.start, nov.end) == (D(2022, 11, 1), D(2022, 11, 30))
+    # no tense cue: the nearest November, also 2022
+    text = sentence(GUARDIAN_GUNS, "Golden faces a competitive election")
+    nov = only(resolve_times(text, published(GUARDIAN_GUNS)), "November")
+    assert (nov.start, nov.end) == (D(2022, 11, 1), D(2022, 11, 30))
+
+
+def test_guns_is_retiring_in_january_is_the_coming_january():
+    text = sentence(GUARDIAN_GUNS, "The sixth, Pat Toomey of Pennsylvania, is retiring in January.")
+    jan = only(resolve_times(text, published(GUARDIAN_GUNS)), "January")
+    assert (jan.start, jan.end) == (D(2023, 1, 1), D(2023, 1, 31))
+
+
+# --- fixtures/pac: weekdays and future ranges -----------------------------------------------
+
+
+def test_guns_after_wednesdays_vote_is_the_day_before_publication():
+    # published Thursday 9 June 2022; "will go" is future but "Wednesday's vote" already happened
+    text = sentence(GUARDIAN_GUNS, "But it is unclear where the House measure will go after Wednesday’s vote")
+    assert day(only(resolve_times(text, published(GUARDIAN_GUNS)), "Wednesday")) == D(2022, 6, 8)
+
+
+def test_guns_vote_expected_friday_is_the_next_day():
+    text = sentence(NBC_GUNS, "The vote was 65 to 33")
+    assert day(only(resolve_times(text, published(NBC_GUNS)), "Friday")) == D(2022, 6, 24)
+
+
+def test_lease_for_the_next_6_months_starts_at_publication():
+    text = sentence(FOX_LEASE, "Biden has also moved to release 1 million barrels of oil")
+    ref = only(resolve_times(text, published(FOX_LEASE)), "for the next 6 months")
+    assert (ref.start, ref.end, ref.granularity) == (D(2022, 5, 12), D(2022, 11, 12), "range")
+
+
 # --- rules on short sentences -----------------------------------------------------------------
 
 
@@ -148,6 +245,16 @@ def test_afp_this_year_and_over_the_last_week():
         ("They met last Tuesday.", D(2025, 2, 18)),
         ("They spoke last Monday.", D(2025, 2, 17)),
         ("The vote is due tomorrow.", D(2025, 2, 25)),
+        ("The House holds a vote expected Friday.", D(2025, 2, 28)),  # schedule word before the time
+        ("The vote is scheduled for Friday.", D(2025, 2, 28)),
+        ("The summit was set for Friday.", D(2025, 2, 21)),  # a plan seen from the past
+        ("The vote was due to take place on Friday.", D(2025, 2, 21)),
+        ("They are meeting on Friday.", D(2025, 2, 28)),  # progressive right before the time
+        ("It is unclear what he will do after Friday's vote.", D(2025, 2, 21)),  # possessive: past
+        ("They will talk after Monday's meeting.", D(2025, 2, 24)),
+        ("They will talk ahead of Friday's vote.", D(2025, 2, 28)),
+        ("They will talk before next Friday's vote.", D(2025, 2, 28)),
+        ("Two survived the crash on Friday.", D(2025, 2, 21)),
         ("He landed yesterday.", D(2025, 2, 23)),
     ],
 )
@@ -167,6 +274,11 @@ def test_weekday_and_relative_day_rules(text: str, expected: date):
         ("The talks on March 3 in Geneva.", "March 3", D(2025, 3, 3)),  # no cue: nearest March 3
         ("It began on Tuesday, Feb. 18, 2025.", "Tuesday, Feb. 18, 2025", D(2025, 2, 18)),
         ("Filed 2025-02-10.", "2025-02-10", D(2025, 2, 10)),
+        ("Troops must withdraw by March 3.", "March 3", D(2025, 3, 3)),  # a deadline
+        ("By Feb. 20 the army had withdrawn.", "Feb. 20", D(2025, 2, 20)),  # past perfect
+        ("The ban will be lifted on Dec. 30.", "Dec. 30", D(2025, 12, 30)),  # "lifted" after "be"
+        ("He is expected to be released on Dec. 30.", "Dec. 30", D(2025, 12, 30)),
+        ("He was released on Dec. 30.", "Dec. 30", D(2024, 12, 30)),
     ],
 )
 def test_explicit_dates(text: str, expr: str, expected: date):
@@ -187,6 +299,12 @@ def test_explicit_dates(text: str, expr: str, expected: date):
         ("Fighting went on for 10 days.", "10 days", D(2025, 2, 14), AFP_PUB, "range"),
         ("the war of 2014", "2014", D(2014, 1, 1), D(2014, 12, 31), "year"),
         ("Russia's 2022 invasion", "2022", D(2022, 1, 1), D(2022, 12, 31), "year"),
+        ("Aid will flow in the next six months.", "in the next six months", AFP_PUB, D(2025, 8, 24), "range"),
+        ("It will last for the next 3 weeks.", "for the next 3 weeks", AFP_PUB, D(2025, 3, 17), "range"),
+        ("Voters have a chance to decide in November.", "November", D(2025, 11, 1), D(2025, 11, 30), "month"),
+        ("Talks on Ukraine in November.", "November", D(2024, 11, 1), D(2024, 11, 30), "month"),  # nearest
+        ("The 13,000 unaccompanied children arrived in May.", "May", D(2024, 5, 1), D(2024, 5, 31), "month"),
+        ("Up to 13,000 unaccompanied children in May.", "May", D(2025, 5, 1), D(2025, 5, 31), "month"),
     ],
 )
 def test_periods(text: str, expr: str, start: date, end: date, granularity: str):

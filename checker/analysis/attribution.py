@@ -6,12 +6,14 @@ reporter asserting it, and two articles quoting different speakers do not contra
 So every claim gets:
 
 * ``speaker`` -- None for the reporter's voice, else the named or described source. Pronouns
-  ("he said") are resolved to the last named person of the previous claims; "the source" to an
+  ("he said") are resolved to the last named speaker or subject of the previous claims (a "he"
+  subject counts as the named subject of an earlier clause it stands for); "the source" to an
   earlier "a diplomatic source"; a sentence inside a multi-sentence quotation gets the speaker
   of that quotation, wherever its attribution stands.
 * ``verb`` -- the speech verb as written ("said", "told", "called for", "according to").
 * ``quote`` -- "direct" (quoted speech), "indirect" (reported speech) or "none".
-* ``hedges`` / ``dispute_markers`` -- uncertainty and distancing cues, incl. scare quotes.
+* ``hedges`` / ``dispute_markers`` -- uncertainty and distancing cues, incl. scare quotes (only
+  after "so-called"/"what X called", or a single quoted verb/adjective next to a dispute cue).
 * ``content`` -- the asserted content without the attribution frame, when separable.
 
 The speech verb and its subject come from spaCy's dependency parse; every word list lives in
@@ -429,30 +431,55 @@ def find_hedges(doc: Doc) -> list[str]:
     return _matched(doc, hedges, names)
 
 
-def _fragment_is_scare(span: Span, preceding: list[str], settings: dict[str, Any]) -> bool:
-    """A short quoted fragment that distances the reporter from a word, not a quoted term.
+def _attributed_in_sentence(doc: Doc, span: Span, scan: QuoteScan, lex: dict[str, Any]) -> bool:
+    """A verb of saying with a subject outside the quotes: the fragment is someone's words
+    ('Pelosi, D-Calif., vowed ... to bring the "life-saving legislation" to a floor vote')."""
+    verbs = set(lex["speech_verbs"]) | set(lex["speech_verbs_needing"]) | set(lex["scare_quotes"]["citing_verbs"])
+    return any(
+        t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs and _subject(t) is not None
+        and not _token_in_quote(t, scan) and not (span.start <= t.i < span.end)
+        for t in doc
+    )
 
-    'Ukraine "started" the war' quotes a verb; '"consultation mechanism"' only names a thing.
-    After "so-called" or "what he called" any short fragment distances.
+
+def _fragment_is_scare(
+    doc: Doc, span: Span, s: int, e: int, scan: QuoteScan, markers: list[str], lex: dict[str, Any]
+) -> bool:
+    """A short quoted fragment ``doc.text[s:e]`` that distances the reporter from a word.
+
+    Scare quotes only (a) right after an introducer ("so-called", "what he called a", "supposed")
+    or (b) around a single verb, adjective or adverb in a sentence with a dispute cue ('the
+    false claim that Ukraine "started" the war') that attributes the fragment to nobody.
+    A quoted noun phrase names a thing ('grants to states for "red flag" laws', '"consultation
+    mechanism"'), and a fragment of a speaker named in the sentence is a short quotation
+    ('Pelosi ... vowed ... the "life-saving legislation"', 'the Department ... cited a "lack of
+    industry interest" for the decision to "not move forward"').
     """
+    settings = lex["scare_quotes"]
+    text = doc.text[s:e].strip()
     words = [t for t in span if t.is_alpha or t.like_num]
     if not words or len(words) > settings["max_words"]:
         return False
-    if any(m in preceding for m in settings["after_markers"]):
+    if re.search(settings["intro_pattern"], doc.text[max(0, s - 60) : s], re.I):
         return True
-    return any(t.pos_ in settings["pos"] for t in words)
+    if len(text.split()) != 1 or span.root.pos_ not in settings["pos"]:
+        return False
+    disputed = any(not m.startswith("scare quotes") for m in markers) or any(
+        t.lower_ in settings["dispute_words"] for t in doc if not (span.start <= t.i < span.end)
+    )
+    return disputed and not _attributed_in_sentence(doc, span, scan, lex)
 
 
 def find_scare_quotes(doc: Doc, scan: QuoteScan, markers: list[str]) -> list[str]:
     """Scare quotes in the reporter's own words, reported as 'scare quotes: "word"'."""
-    settings = load_lexicon()["scare_quotes"]
+    lex = load_lexicon()
     text = doc.text
     spans = [s for s in scan.spans if not (s[0] == 0 and scan.starts_inside)]
     spans = [s for s in spans if not (s[1] == len(text) and scan.ends_inside)]
     found = []
     for s, e in sorted(spans + _single_quote_spans(text, scan)):
         span = doc.char_span(s, e, alignment_mode="expand")
-        if span is not None and _fragment_is_scare(span, markers, settings):
+        if span is not None and _fragment_is_scare(doc, span, s, e, scan, markers, lex):
             found.append(f'scare quotes: "{text[s:e].strip()}"')
     return found
 
@@ -479,6 +506,26 @@ def _quoted_words(doc: Doc, scan: QuoteScan) -> int:
 # --------------------------------------------------------------------------- document pass
 
 
+def _in_entity(tok: Token, label: str | None = None) -> bool:
+    """Is ``tok`` inside a named entity (of that label)?"""
+    return any(e.start <= tok.i < e.end and (label is None or e.label_ == label) for e in tok.doc.ents)
+
+
+def _clause_subject_before(sent: Span, pronoun: Token) -> Token | None:
+    """The named subject of a clause before ``pronoun`` in the same sentence, its antecedent.
+
+    A proper noun that NER tags as a person, or that it leaves untagged ("Cornyn" is often
+    missed); organisations and places ("Congress", "Texas") are no antecedents of "he".
+    """
+    found = None
+    for tok in sent:
+        if tok.i >= pronoun.i:
+            break
+        if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and (_in_entity(tok, "PERSON") or not _in_entity(tok)):
+            found = tok
+    return found
+
+
 @dataclass
 class _Salience:
     """Named speakers and subjects seen so far, for "he said" and "the source added"."""
@@ -500,15 +547,28 @@ class _Salience:
             self.described.append((frame.head_lemma, speaker))
 
     def note_subject(self, index: int, doc: Doc) -> None:
-        """A named person as subject of a reporter's sentence is a likely antecedent too."""
+        """A named person as subject of a reporter's sentence is a likely antecedent too.
+
+        When the main subject is "he"/"she", the person it stands for is the salient one: a
+        named subject of an earlier clause of the same sentence ("While Cornyn has said the
+        talks are serious, he has not joined ..."), so the next "He told reporters" is Cornyn,
+        not a person named in passing two sentences before.
+        """
+        lex = load_lexicon()
         for sent in doc.sents:
             subj = _subject(sent.root)
-            if subj is not None and any(e.label_ == "PERSON" and e.start <= subj.i < e.end for e in doc.ents):
-                lex = load_lexicon()
-                name = _proper_name(subj, _speaker_tokens(subj, lex), lex)
-                if name:
-                    self.names.add(name)
-                    self.persons.append((index, name))
+            if subj is None:
+                continue
+            if subj.lower_ in lex["pronouns"]:
+                subj = _clause_subject_before(sent, subj)
+                if subj is None:
+                    continue
+            elif not _in_entity(subj, "PERSON"):
+                continue
+            name = _proper_name(subj, _speaker_tokens(subj, lex), lex)
+            if name:
+                self.names.add(name)
+                self.persons.append((index, name))
 
     def resolve(self, index: int, frame: Frame) -> str:
         """Pronoun -> last named person within the window; "the X" -> an earlier "a X"."""

@@ -14,17 +14,27 @@ publication date and there is none) and a granularity:
   previous week).
 * ``month``: "in February", "earlier in February", "Feb. 2022", "February 2022", "last month".
 * ``year``: "in 2014", "this year", "last year", "three years ago".
-* ``range``: durations, "(for) three years", "the past two weeks": the span ending at publication.
+* ``range``: durations, "(for) three years", "the past two weeks": the span ending at publication;
+  "in the next 6 months", "over the coming two weeks": the span starting at publication.
 
 Weekday rule (documented tense heuristic): a weekday equal to the publication weekday is the
 publication day. Otherwise the nearest tense cue in the same sentence decides: future cues
 ("will", "'ll", "shall", "is/are to", "due to", "expected to", "plans to", "scheduled to",
-"set to", "going to") take the next such day; past or other cues take the most recent past such
-day, which is also the default for news. "next"/"last" before a weekday override the tense.
+"set to", "going to"; looking-ahead phrases such as "a chance to", "ahead of", "upcoming"; a
+schedule word right before the time, "a vote expected Friday", "scheduled for Friday", "set for
+May 23"; a progressive right before it, "is retiring in January") take the next such day; past
+or other cues take the most recent past such day, which is also the default for news. A future
+cue after "was"/"were" is past ("was due to review the policy on Wednesday"). A past participle
+is no past cue after a form of "be" ("will be lifted on May 23", "in hopes of being allowed") or
+as an adjective before a noun ("13,000 unaccompanied children"). "next"/"last" before a weekday
+override the tense; a possessive weekday ("after Wednesday's vote") names an event already
+known, so it is the most recent such day unless "next", "ahead of" or "upcoming" says otherwise.
 The nearest cue before the expression wins ("Witkoff told Fox News on Sunday", even after a quote
 containing "will"); if there is none before it, the first cue after it counts ("On Tuesday,
-officials will meet"). Month names and day-month dates without a year use the same cues; with no
-cue they take the nearest occurrence (a report from February says "March 3" for the coming one).
+officials will meet"). "by" right before a date is a deadline: future, unless the sentence is in
+the past perfect ("had"). Month names and day-month dates without a year use the same cues;
+with no cue they take the nearest occurrence (a report from February says "March 3" for the
+coming one).
 
 Explicit dates are parsed by ``dateparser`` (candidates found by small regexes: its own
 ``search_dates`` misreads "Feb. 24" and "May" the verb); date arithmetic uses
@@ -77,12 +87,24 @@ def _ref(text: str, span: tuple[date, date] | None, granularity: str) -> TimeRef
 # Tense
 # ---------------------------------------------------------------------------------------------
 
+# A weekday, month name or relative day, as the start of a time expression (for lookaheads).
+_TIME_WORD = (r"(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+              r"|today|tonight|tomorrow")
 _FUTURE = re.compile(
     r"\b(?:will|shall|won't|wo\s+n't"
     r"|(?:is|are|am)\s+(?:due|set|scheduled|expected|going|slated|poised|planning)\s+to"
     r"|(?:is|are)\s+to"
     r"|due\s+to(?!\s+(?:the|a|an|his|her|its|their|this|that)\b)"
-    r"|expected\s+to|plans?\s+to|planned\s+to|scheduled\s+to|set\s+to|going\s+to|intends?\s+to)\b"
+    r"|expected\s+to|plans?\s+to|planned\s+to|scheduled\s+to|set\s+to|going\s+to|intends?\s+to"
+    # looking ahead: "a chance to frame for voters in November", "ahead of Friday's vote"
+    r"|(?:chance|opportunity|hopes?|aims?|seeks?|wants?|ready)\s+to|ahead\s+of|upcoming"
+    r")\b"
+    # a schedule word right before the time: "a vote expected Friday", "set for May 23"
+    r"|\b(?:(?:expected|due|scheduled)(?:\s+(?:on|for))?|(?:set|slated|planned)\s+for)"
+    rf"(?=\s+(?:(?:next|this)\s+)?(?:{_TIME_WORD}))"
+    # a progressive right before the time: "is retiring in January", "are meeting on Friday"
+    r"|\b(?:is|are|am)\s+(?!(?:some|no|any|every)thing\b)[a-z]{3,}ing"
+    rf"(?=\s+(?:(?:in|on|at|by|from)\s+)?(?:(?:early|mid|late)[\s-]+)?(?:next\s|this\s|{_TIME_WORD}))"
     r"|'ll\b|’ll\b",
     re.I,
 )
@@ -105,22 +127,60 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return s, (m.start() + 1 if m else len(text))
 
 
+# A past participle is not a past-tense cue after a form of "be" ("will be lifted", "if it is
+# lifted", "in hopes of being allowed") or as an adjective before a noun ("13,000 unaccompanied
+# children", "the armed men"): neither says that the time expression lies in the past.
+_BE_BEFORE = re.compile(r"\b(?:is|are|am|be|being|isn't|aren't)\s+(?:(?:not|also|still|now)\s+)?$", re.I)
+_DET_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|its|their|our|my|your|his|these|those|every|such|no)|\d[\d,.]*)\s+$", re.I
+)
+_FUNCTION_AFTER = re.compile(
+    r"\s*(?:$|[^\w\s]|(?:the|a|an|in|on|at|by|to|for|with|from|of|and|or|but|that|this|it|as|into|over|"
+    r"after|before|since|until|during|about|him|her|them|us|me|his|their|its|our)\b)",
+    re.I,
+)
+# "was due to review the policy on Wednesday": a plan seen from the past is past.
+_WAS_BEFORE = re.compile(r"\b(?:was|were)\s+(?:(?:not|also|still)\s+)?$", re.I)
+
+
+def _is_past_cue(text: str, m: re.Match[str]) -> bool:
+    word = m.group(0).lower()
+    if word in _NOT_PAST:
+        return False
+    if not word.endswith("ed"):
+        return True
+    before = text[max(0, m.start() - 30):m.start()]
+    if _BE_BEFORE.search(before):
+        return False
+    return not (_DET_BEFORE.search(before) and not _FUNCTION_AFTER.match(text, m.end()))
+
+
 def _cues(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    """(start, end, "future"|"past") for every tense cue between lo and hi."""
-    found = [(m.start(), m.end(), "future") for m in _FUTURE.finditer(text, lo, hi)]
-    found += [(m.start(), m.end(), "past") for m in _PAST.finditer(text, lo, hi)
-              if m.group(0).lower() not in _NOT_PAST]
+    """(start, end, "future"|"past") for every tense cue between lo and hi.
+
+    The patterns run on the whole text (their lookaheads may look past ``hi`` at the time
+    expression itself: "expected Friday"); cues must lie within lo..hi."""
+    found = [
+        (m.start(), m.end(), "past" if _WAS_BEFORE.search(text[max(0, m.start() - 20):m.start()]) else "future")
+        for m in _FUTURE.finditer(text, lo)
+        if m.end() <= hi
+    ]
+    found += [(m.start(), m.end(), "past") for m in _PAST.finditer(text, lo, hi) if _is_past_cue(text, m)]
     return found
 
 
 def tense_of(text: str, start: int, end: int) -> str | None:
     """"future" | "past" | None for the time expression at text[start:end].
 
-    The cue that ends nearest before the expression wins (future wins ties, so "is expected to"
-    is future although "expected" looks past); without one, the first cue after it in the same
-    sentence; None when the sentence has no cue at all.
+    "by" right before the expression is a deadline, so future unless the sentence is in the past
+    perfect ("by May 23", but "by March 3 the army had withdrawn"). Otherwise the cue that ends
+    nearest before the expression wins (future wins ties, so "is expected to" is future although
+    "expected" looks past); without one, the first cue after it in the same sentence; None when
+    the sentence has no cue at all.
     """
     s, e = _sentence_bounds(text, start, end)
+    if re.search(r"\bby\s+$", text[max(0, start - 4):start], re.I):
+        return "past" if re.search(r"\bhad\b", text[s:e], re.I) else "future"
     before = _cues(text, s, start)
     if before:
         return max(before, key=lambda c: (c[1], c[2] == "future"))[2]
@@ -278,7 +338,14 @@ def _h_weekday(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
         return _ref(m.group("x"), None, "day")
     mod = (m.group("mod") or "").lower() or None
     weekday = _WEEKDAYS.index(m.group("day").lower())
-    d = _weekday_date(pub, weekday, tense_of(text, m.start("x"), m.end("x")), mod)
+    tense = tense_of(text, m.start("x"), m.end("x"))
+    if re.match(r"['’]s\b", text[m.end("x"):]) and mod not in ("next", "this"):
+        # "after Wednesday's vote" names an event already known: the most recent such day,
+        # unless it is announced as coming ("ahead of Friday's vote", "the upcoming Friday's").
+        before = text[max(0, m.start() - 20):m.start()]
+        ahead = re.search(r"\b(?:ahead\s+of|upcoming|coming)\s+(?:the\s+)?$", before, re.I)
+        tense = "future" if ahead else "past"
+    d = _weekday_date(pub, weekday, tense, mod)
     return _ref(m.group("x"), (d, d), "day")
 
 
@@ -296,6 +363,17 @@ def _h_past_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | Non
         return _ref(m.group("x"), None, "range" if unit != "week" else "week")
     delta = {"week": relativedelta(weeks=1), "month": relativedelta(months=1), "year": relativedelta(years=1)}[unit]
     return _ref(m.group("x"), (pub - delta, pub), "week" if unit == "week" else "range")
+
+
+def _h_next_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
+    """"in the next 6 months", "over the coming two weeks": the span starting at publication."""
+    n, unit = _count(m.group("n")), m.group("u").lower()
+    if n is None:
+        return None
+    if pub is None:
+        return _ref(m.group("x"), None, "range")
+    delta = relativedelta(**{unit + "s": n}) if unit != "decade" else relativedelta(years=10 * n)
+    return _ref(m.group("x"), (pub, pub + delta), "range")
 
 
 def _h_named_period(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
@@ -373,6 +451,11 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
      _h_past_span),
     (re.compile(rf"\b(?P<x>{_NUM}\s+(?P<u>days?|weeks?|months?|years?)\s+ago)\b", re.I), _h_ago),
     (re.compile(r"\b(?P<x>(?P<w>this|last|previous|next|coming)\s+(?P<u>week|month|year))\b", re.I), _h_named_period),
+    (re.compile(
+        rf"\b(?P<x>(?:(?:over|in|during|within|for)\s+)?(?:the\s+)?(?:next|coming)\s+{_NUM}\s+"
+        r"(?P<u>day|week|month|year|decade)s?)\b",
+        re.I,
+    ), _h_next_span),
     (re.compile(
         rf"(?:\b(?P<pre>for|(?:over\s+)?the\s+(?:past|last))\s+)?\b(?P<x>{_NUM}\s+(?P<u>day|week|month|year|decade)s?)\b"
         r"(?!\s+(?:ago|old|later|earlier|after|before|from|on)\b)(?!-)",

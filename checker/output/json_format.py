@@ -157,7 +157,7 @@ def summary(report: Report) -> dict[str, Any]:
     """Counts that dashboards want without walking the findings: every kind and severity appears."""
     by_kind = Counter(f.kind for f in report.findings)
     by_severity = Counter(f.severity for f in report.findings)
-    return {
+    out: dict[str, Any] = {
         "findings": len(report.findings),
         "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
         "by_kind": dict(sorted(by_kind.items())),
@@ -165,6 +165,9 @@ def summary(report: Report) -> dict[str, Any]:
         "claims": sum(len(d.claims) for d in report.documents),
         "documents": len(report.documents),
     }
+    if report.filtered:  # only when suppression comments or a baseline were applied
+        out["filtered"] = {k: int(v) for k, v in sorted(report.filtered.items())}
+    return out
 
 
 def report_to_json(report: Report) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""Formats other tools ingest: SARIF 2.1.0, GitHub workflow commands, JUnit XML, JSON Lines.
+"""Formats other tools ingest: SARIF 2.1.0, GitHub workflow commands, GitLab Code Quality, JUnit XML,
+JSON Lines.
 
 These let factcheck run in CI like a linter (ruff, Vale): code-scanning dashboards read SARIF,
-GitHub turns workflow commands into annotations on the changed file, and test reporters read
-JUnit. Every format keys findings on the stable rule code from :mod:`checker.rules`.
+GitHub turns workflow commands into annotations on the changed file, GitLab shows Code Quality
+reports in merge requests, and test reporters read JUnit. Every format keys findings on the stable
+rule code from :mod:`checker.rules`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from checker.types import SEVERITY_RANK, Claim, Document, Finding, Report
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+GITLAB_SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
 FINGERPRINT_KEY = "factcheck/v1"
 
 
@@ -224,6 +227,54 @@ def to_github(report: Report, *, show_info: bool = False, base: Path | None = No
     return "".join(line + "\n" for line in lines)
 
 
+# -- GitLab Code Quality -----------------------------------------------------------------------
+
+
+def to_gitlab(report: Report, *, show_info: bool = False, base: Path | None = None) -> list[dict[str, Any]]:
+    """GitLab Code Quality issues (the Code Climate subset GitLab reads).
+
+    ``fingerprint`` is the content fingerprint of SARIF and baselines, so GitLab tracks a finding
+    across commits even when lines move; GitLab needs it unique per report, so a repeat (the same
+    sentence flagged twice) gets a counter mixed in. Info findings only with ``show_info``, as for
+    GitHub: the merge-request widget is for what needs attention.
+    """
+    index = ReportIndex(report)
+    issues: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for finding in report.findings:
+        if finding.severity == "info" and not show_info:
+            continue
+        claims = index.finding_claims(finding)
+        fp = fingerprint(finding, claims)
+        if fp in seen:
+            seen[fp] += 1
+            fp = hashlib.sha256(f"{fp}:{seen[fp]}".encode()).hexdigest()[:32]
+        else:
+            seen[fp] = 0
+        first = next((c for c in claims if c.doc in index.documents), None)
+        if first is not None:
+            pos = index.position(first)
+            path, lines = display_path(index.documents[first.doc].path, base), {"begin": pos.line, "end": pos.end_line}
+        else:
+            path = display_path(report.documents[0].path, base) if report.documents else ""
+            lines = {"begin": 1, "end": 1}
+        description = finding.message
+        for claim in claims[1:]:
+            doc = index.documents.get(claim.doc)
+            where = display_path(doc.path, base) if doc else claim.doc
+            description += f" | {where}:{_line_col(index.position(claim))}: {_claim_label(claim)}"
+        issues.append({
+            "type": "issue",
+            "description": f"{finding.rule} {description}",
+            "check_name": finding.rule,
+            "categories": ["Bug Risk"] if finding.severity == "error" else ["Clarity"],
+            "fingerprint": fp,
+            "severity": GITLAB_SEVERITY.get(finding.severity, "info"),
+            "location": {"path": path, "lines": lines},
+        })
+    return issues
+
+
 # -- JUnit XML ---------------------------------------------------------------------------------
 
 
@@ -304,4 +355,4 @@ def to_json_lines(report: Report) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-__all__ = ["to_sarif", "to_github", "to_junit", "to_json_lines", "display_path", "fingerprint", "fails"]
+__all__ = ["to_sarif", "to_github", "to_gitlab", "to_junit", "to_json_lines", "display_path", "fingerprint", "fails"]

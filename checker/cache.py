@@ -1,0 +1,310 @@
+"""On-disk cache of sentence embeddings and NLI probabilities, shared by every run in a repository.
+
+Why: in editorial CI the same sources are checked against every draft on every push, and most of
+a draft is unchanged between pushes; the two neural models are the slow part of a run. Entries
+are keyed per model input — sha256 of one sentence (embeddings) or of one premise/hypothesis pair
+(NLI) — together with a model identity, so editing one paragraph recomputes only that paragraph's
+sentences and pairs, and a retrained or swapped model never reads another model's results.
+
+Why SQLite: CI runners and pre-commit may run two checks at once on one cache directory. In WAL
+mode readers never block, writers wait on a busy timeout instead of failing, and each write is one
+``INSERT OR IGNORE`` transaction, so two processes computing the same entry is harmless (the models
+are deterministic) and a killed process leaves no half-written file behind.
+
+Why lazy: the wrappers take a zero-argument factory instead of a loaded model and call it only when
+something is missing, so a re-check of an unchanged draft loads neither model.
+
+A cache that cannot be opened or written (read-only checkout, corrupt file) is never fatal: one
+warning on stderr, and the run goes on without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from checker.config import Settings
+    from checker.nli import NLIBackend, Probs, Progress
+
+CACHE_ENV = "FACTCHECK_CACHE_DIR"
+DEFAULT_DIR = ".factcheck-cache"
+DB_NAME = "cache-v1.sqlite3"
+FORMAT = "v1"  # bump when what a model is fed for the same text changes (truncation, prefixes)
+LABELS = ("entailment", "neutral", "contradiction")
+_CHUNK = 500  # keys per SELECT, well under SQLite's bound-variable limit
+_SMALL_FILE = 1_000_000  # model files up to this size are hashed; larger ones identified by size+mtime
+
+T = TypeVar("T")
+
+
+def default_cache_dir(cwd: Path | None = None) -> Path:
+    """``$FACTCHECK_CACHE_DIR`` if set, else ``.factcheck-cache`` in the working directory (like ruff)."""
+    env = os.environ.get(CACHE_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return (cwd or Path.cwd()) / DEFAULT_DIR
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pair_key(premise: str, hypothesis: str) -> str:
+    """Length-prefixed so that ("ab", "c") and ("a", "bc") never share a key."""
+    return hashlib.sha256(f"{len(premise)}:{premise}\x00{hypothesis}".encode("utf-8")).hexdigest()
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"factcheck: warning: cache: {' '.join(str(message).split())}; continuing without it\n")
+    sys.stderr.flush()
+
+
+class Cache:
+    """One SQLite file of embeddings and NLI probabilities; safe for concurrent processes."""
+
+    def __init__(self, directory: Path | str, *, timeout: float = 60.0) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / DB_NAME
+        self.enabled = True
+        self.directory.mkdir(parents=True, exist_ok=True)
+        ignore = self.directory / ".gitignore"
+        if not ignore.exists():  # keep the cache out of version control wherever it lives
+            ignore.write_text("# created by factcheck\n*\n", encoding="utf-8")
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer takes the lock
+        # up front and waits on busy_timeout instead of failing half-way through a transaction.
+        self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE IF NOT EXISTS nli (model TEXT NOT NULL, key TEXT NOT NULL, entailment REAL NOT NULL, neutral REAL NOT NULL, contradiction REAL NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- generic get/put with fail-safe -------------------------------------------------------
+
+    def _select(self, table: str, columns: str, model: str, keys: Sequence[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        if not self.enabled:
+            return rows
+        unique = list(dict.fromkeys(keys))
+        try:
+            for i in range(0, len(unique), _CHUNK):
+                chunk = unique[i : i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows += self._db.execute(f"SELECT key, {columns} FROM {table} WHERE model = ? AND key IN ({marks})", (model, *chunk)).fetchall()
+        except sqlite3.Error as exc:
+            self._disable(exc)
+            return []
+        return rows
+
+    def _insert(self, table: str, width: int, rows: Iterable[tuple]) -> None:
+        rows = list(rows)
+        if not self.enabled or not rows:
+            return
+        marks = ",".join("?" * width)
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", rows)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._disable(exc)
+
+    def _disable(self, exc: Exception) -> None:
+        if self.enabled:
+            _warn(f"{self.path}: {exc}")
+        self.enabled = False
+
+    # -- typed accessors ----------------------------------------------------------------------
+
+    def get_vectors(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
+        return {key: np.frombuffer(blob, dtype=np.float32).reshape(dim) for key, dim, blob in self._select("embeddings", "dim, vector", model, keys)}
+
+    def put_vectors(self, model: str, items: dict[str, Any]) -> None:
+        import numpy as np
+
+        rows = []
+        for key, vector in items.items():
+            v = np.ascontiguousarray(vector, dtype=np.float32).reshape(-1)
+            rows.append((model, key, int(v.shape[0]), v.tobytes()))
+        self._insert("embeddings", 4, rows)
+
+    def get_nli(self, model: str, keys: Sequence[str]) -> dict[str, Probs]:
+        rows = self._select("nli", "entailment, neutral, contradiction", model, keys)
+        return {key: dict(zip(LABELS, (float(e), float(n), float(c)))) for key, e, n, c in rows}
+
+    def put_nli(self, model: str, items: dict[str, Probs]) -> None:
+        self._insert("nli", 5, ((model, key, *(float(p[label]) for label in LABELS)) for key, p in items.items()))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (for tests and ``scripts/bench_cache.py``)."""
+        return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("embeddings", "nli")}
+
+
+def open_cache(directory: Path | str) -> Cache | None:
+    """The cache in ``directory``, or None (after one warning) when it cannot be used."""
+    try:
+        return Cache(directory)
+    except (OSError, sqlite3.Error) as exc:
+        _warn(f"{directory}: {exc}")
+        return None
+
+
+# -- model identity ------------------------------------------------------------------------------
+
+
+def folder_signature(folder: Path) -> str:
+    """What identifies a model folder without loading it: small files (configs, tokenizer) by
+    content, large weight files by size and modification time (hashing ~100 MB on every run would
+    cost more than most cached runs). A retrained model rewrites its weights, so the signature —
+    and with it every cache key — changes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\x00")
+        if stat.st_size <= _SMALL_FILE:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def model_identity(kind: str, name: str | None) -> tuple[str, str]:
+    """(display name, cache identity) of a model from the registry, a local folder or the hub."""
+    from checker.registry import resolve
+
+    ref = resolve(kind, name)
+    if not ref.local:
+        return ref.name, f"{kind}:{FORMAT}:hub:{ref.location}"
+    return ref.name, f"{kind}:{FORMAT}:{ref.name}:{folder_signature(Path(ref.location))}"
+
+
+# -- wrappers ------------------------------------------------------------------------------------
+
+
+class _Lazy:
+    """Holds a backend or a factory for one; ``backend`` loads it on first use and counts loads."""
+
+    def __init__(self, backend: Any) -> None:
+        self._factory: Callable[[], Any] | None = None
+        self._backend: Any = None
+        if callable(backend) and not hasattr(backend, "predict") and not hasattr(backend, "encode"):
+            self._factory = backend
+        else:
+            self._backend = backend
+        self.loads = 0  # factory calls: 0 after a fully cached run
+        self.calls = 0  # backend predict/encode calls
+        self.computed = 0  # inputs sent to the backend
+
+    @property
+    def backend(self) -> Any:
+        if self._backend is None:
+            assert self._factory is not None
+            self._backend = self._factory()
+            self.loads += 1
+        return self._backend
+
+
+class CachedNLI(_Lazy):
+    """An :class:`checker.nli.NLIBackend` that asks its backend only for pairs not in the cache.
+
+    ``backend`` is a backend or a zero-argument function returning one (loaded only if needed).
+    """
+
+    def __init__(self, backend: NLIBackend | Callable[[], NLIBackend], cache: Cache | None, *, model_id: str, name: str | None = None) -> None:
+        super().__init__(backend)
+        self.cache = cache
+        self.model_id = model_id
+        self.name = name or getattr(backend, "name", model_id)
+
+    def predict(self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32, progress: Progress | None = None) -> list[Probs]:
+        pairs = [(str(p), str(h)) for p, h in pairs]
+        keys = [pair_key(p, h) for p, h in pairs]
+        found = self.cache.get_nli(self.model_id, keys) if self.cache else {}
+        missing: dict[str, tuple[str, str]] = {}
+        for key, pair in zip(keys, pairs):
+            if key not in found and key not in missing:
+                missing[key] = pair
+        if missing:
+            self.calls += 1
+            self.computed += len(missing)
+            done = len(pairs) - len(missing)
+            relay = (lambda d, t: progress(done + d, len(pairs))) if progress else None  # noqa: E731
+            probs = self.backend.predict(list(missing.values()), batch_size=batch_size, progress=relay)
+            new = dict(zip(missing, probs))
+            if self.cache:
+                self.cache.put_nli(self.model_id, new)
+            found.update(new)
+        if progress:
+            progress(len(pairs), len(pairs))
+        return [dict(found[key]) for key in keys]
+
+
+class CachedEmbedder(_Lazy):
+    """A sentence embedder (``encode(texts)`` -> unit vectors) that encodes only uncached texts."""
+
+    def __init__(self, backend: Any, cache: Cache | None, *, model_id: str, name: str | None = None) -> None:
+        super().__init__(backend)
+        self.cache = cache
+        self.model_id = model_id
+        self.name = name or getattr(backend, "name", model_id)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        import numpy as np
+
+        texts = [str(t) for t in texts]
+        if not texts:
+            return self.backend.encode([], batch_size=batch_size)
+        keys = [text_key(t) for t in texts]
+        found = self.cache.get_vectors(self.model_id, keys) if self.cache else {}
+        missing: dict[str, str] = {}
+        for key, text in zip(keys, texts):
+            if key not in found and key not in missing:
+                missing[key] = text
+        if missing:
+            self.calls += 1
+            self.computed += len(missing)
+            matrix = np.asarray(self.backend.encode(list(missing.values()), batch_size=batch_size), dtype=np.float32)
+            new = {key: matrix[i] for i, key in enumerate(missing)}
+            if self.cache:
+                self.cache.put_vectors(self.model_id, new)
+            found.update(new)
+        return np.stack([np.asarray(found[key], dtype=np.float32) for key in keys])
+
+
+def cached_models(settings: Settings) -> tuple[CachedEmbedder, CachedNLI]:
+    """The pipeline's embedder and NLI backend behind the cache in ``settings.cache_dir``.
+
+    Models are loaded through :func:`checker.embed.load_embedder` / :func:`checker.nli.load_nli`
+    (so in-process runs still share loaded models) and only when an input is missing. If the
+    cache cannot be opened, the wrappers simply pass everything through.
+    """
+    from checker import embed, nli
+
+    cache = open_cache(settings.cache_dir)
+    emb_name, emb_id = model_identity("embedding", settings.embedding_model)
+    nli_name, nli_id = model_identity("nli", settings.nli_model)
+    embedder = CachedEmbedder(lambda: embed.load_embedder(settings.embedding_model), cache, model_id=emb_id, name=emb_name)
+    backend = CachedNLI(lambda: nli.load_nli(settings.nli_model), cache, model_id=nli_id, name=nli_name)
+    return embedder, backend
