@@ -34,7 +34,7 @@ class Alignment:
     unmatched: list[Claim]
 
 
-def align(docs: list[Document], vectors: dict[str, "object"], *, top_k: int = 3, min_similarity: float = 0.55, only_in_below: float = 0.45) -> Alignment:
+def align(docs: list[Document], vectors: dict[str, "object"], *, top_k: int = 3, min_similarity: float = 0.45, only_in_below: float = 0.40) -> Alignment:
     """Build candidate pairs across every pair of documents from claim vectors (id -> unit vector)."""
     import numpy as np
 

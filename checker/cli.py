@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_exceptions
 
 from checker import __version__
-from checker.config import Settings, load_settings, load_settings_file, normalise_codes, rule_enabled
+from checker.config import Settings, load_settings, load_settings_file, normalise_codes, per_file_ignored, rule_enabled
 from checker.errors import FactcheckError, InputError, UsageError
 from checker.rules import BY_CODE, RULES
 
@@ -259,6 +259,23 @@ def _print_text(report: Report, console: Console, show_info: bool, quiet: bool) 
     render_text(report, console, show_info=show_info, quiet=quiet)
 
 
+def filter_findings(report: Report, settings: Settings) -> Report:
+    """Drop findings excluded by select/ignore, or by ``per_file_ignores`` for their location.
+
+    A finding's location is the document of its first claim: the draft's claim in ``check``,
+    document a's (or b's) in ``compare``. Applied once, in :meth:`RunOptions.finish`, for both.
+    """
+    path_of = {c.id: d.path for d in report.documents for c in d.claims}
+
+    def keep(finding) -> bool:
+        if not rule_enabled(finding.rule, settings.select, settings.ignore):
+            return False
+        path = path_of.get(finding.claims[0]) if finding.claims else None
+        return path is None or not per_file_ignored(finding.rule, path, settings)
+
+    return dataclasses.replace(report, findings=[f for f in report.findings if keep(f)])
+
+
 def exit_code(report: Report, fail_on: str) -> int:
     from checker.output.linters import fails
 
@@ -388,12 +405,10 @@ class RunOptions:
         return load_baseline(self.baseline)
 
     def finish(self, report: Report, settings: Settings, accepted: list | None) -> int:
-        """Filter (select/ignore, suppression comments, baseline), write every output, return the exit code."""
+        """Filter (select/ignore/per-file-ignores, suppression comments, baseline), write every output, return the exit code."""
         from checker.suppress import apply_suppressions
 
-        report = dataclasses.replace(
-            report, findings=[f for f in report.findings if rule_enabled(f.rule, settings.select, settings.ignore)]
-        )
+        report = filter_findings(report, settings)
         report = apply_suppressions(report)
         if self.write_baseline is not None:
             from checker.baseline import entries_for, write_baseline

@@ -8,9 +8,10 @@ is silently ignored would change what the checker reports without anyone noticin
 
 from __future__ import annotations
 
+import fnmatch
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 from checker.errors import UsageError
@@ -28,7 +29,7 @@ class Settings:
 
     - ``nli_model="default"``: the shipped NLI model; a registry name, hub name or local path.
     - ``embedding_model="default"``: the shipped sentence-embedding model used for alignment.
-    - ``align_min_similarity=0.55``: cosine similarity below which two claims are never aligned.
+    - ``align_min_similarity=0.45``: cosine similarity below which two claims are never aligned.
     - ``align_top_k=3``: candidate counterparts kept per claim before NLI.
     - ``contradiction_threshold=0.80``: NLI contradiction probability needed for FC101.
     - ``agreement_threshold=0.80``: NLI entailment probability needed for FC001.
@@ -36,6 +37,11 @@ class Settings:
     - ``select=[]``: rule codes to report (empty: all rules). Prefixes (``FC1``) and rule
       names are accepted and expanded to full codes by :meth:`validate`.
     - ``ignore=[]``: rule codes never reported (wins over ``select``); same forms as ``select``.
+    - ``per_file_ignores={}``: glob pattern -> rule codes never reported for findings located in
+      matching documents, like ruff's ``per-file-ignores`` (TOML ``per-file-ignores`` or
+      ``per_file_ignores``); codes take the same forms as ``ignore``. A finding's location is the
+      document of its first claim (the draft in ``check``, document a or b in ``compare``). See
+      :func:`path_matches` for how patterns match.
     - ``max_file_mb=10``: documents larger than this (in MB of 10^6 bytes) are refused.
     - ``aliases={}``: extra entity aliases, canonical name -> other names (``{"kyiv": ["kiev"]}``).
     - ``cache_dir=""``: where embeddings and NLI results are cached (:mod:`checker.cache`). For the
@@ -46,7 +52,7 @@ class Settings:
 
     nli_model: str = "default"
     embedding_model: str = "default"
-    align_min_similarity: float = 0.55
+    align_min_similarity: float = 0.45
     align_top_k: int = 3
     contradiction_threshold: float = 0.80
     agreement_threshold: float = 0.80
@@ -56,6 +62,10 @@ class Settings:
     max_file_mb: float = 10
     aliases: dict[str, list[str]] = field(default_factory=dict)
     cache_dir: str = ""
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    #: Directory that ``per_file_ignores`` patterns are relative to: the config file's directory
+    #: (set when loading a file; not a TOML key). Empty: the working directory.
+    config_dir: str = field(default="", metadata={"toml": False})
 
     def validate(self, origin: str = "settings") -> Settings:
         """Check values that a type alone does not constrain; ``origin`` names the source in errors."""
@@ -73,6 +83,14 @@ class Settings:
             )
         self.select = normalise_codes(self.select, f"{origin}: select")
         self.ignore = normalise_codes(self.ignore, f"{origin}: ignore")
+        if not isinstance(self.per_file_ignores, dict):
+            raise UsageError(f"{origin}: per-file-ignores must be a table of pattern -> list of rule codes")
+        if any(not str(pattern).strip() for pattern in self.per_file_ignores):
+            raise UsageError(f"{origin}: per-file-ignores has an empty pattern")
+        self.per_file_ignores = {
+            str(pattern): normalise_codes(codes, f"{origin}: per-file-ignores[{pattern!r}]")
+            for pattern, codes in self.per_file_ignores.items()
+        }
         return self
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -112,9 +130,36 @@ def rule_enabled(code: str, select: list[str], ignore: list[str]) -> bool:
     return not select or any(code.startswith(prefix) for prefix in select)
 
 
+def path_matches(path: str | Path, pattern: str, root: str | Path = "") -> bool:
+    """Whether a ``per_file_ignores`` pattern matches a document path.
+
+    The path is tried twice: relative to ``root`` (the config file's directory; skipped when the
+    document is outside it) and as given on the command line. Each form matches when either
+    ``fnmatch.fnmatchcase(path, pattern)`` holds on the ``/``-separated path (so ``*`` also
+    crosses ``/``: ``drafts/*.md`` matches ``drafts/2025/x.md``) or ``PurePath(path).match(pattern)``
+    does (matching from the right, so a pattern without ``/`` such as ``opinion-*.md`` matches that
+    file name in any directory). Matching is case-sensitive.
+    """
+    given = Path(path)
+    candidates = [given.as_posix()]
+    try:
+        candidates.insert(0, given.resolve().relative_to(Path(root or ".").resolve()).as_posix())
+    except ValueError:
+        pass
+    return any(fnmatch.fnmatchcase(c, pattern) or PurePosixPath(c).match(pattern) for c in candidates)
+
+
+def per_file_ignored(code: str, path: str | Path, settings: Settings) -> bool:
+    """Whether ``settings.per_file_ignores`` drops rule ``code`` for a finding located in ``path``."""
+    return any(
+        any(code.startswith(prefix) for prefix in codes) and path_matches(path, pattern, settings.config_dir)
+        for pattern, codes in settings.per_file_ignores.items()
+    )
+
+
 # -- reading files ------------------------------------------------------------------------------
 
-_FIELD_TYPES: dict[str, str] = {f.name: str(f.type) for f in fields(Settings)}
+_FIELD_TYPES: dict[str, str] = {f.name: str(f.type) for f in fields(Settings) if f.metadata.get("toml", True)}
 
 
 def _check_type(key: str, value: Any, kind: str, path: Path) -> Any:
@@ -141,8 +186,8 @@ def _check_type(key: str, value: Any, kind: str, path: Path) -> Any:
             raise bad
         out: dict[str, list[str]] = {}
         for canonical, names in value.items():
-            if isinstance(names, str):
-                names = [names]
+            if isinstance(names, str) and key.replace("-", "_") == "aliases":
+                names = [names]  # a single alias; per-file-ignores must list its codes
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
                 raise bad
             out[str(canonical)] = list(names)
@@ -196,7 +241,7 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
             known = ", ".join(sorted(_FIELD_TYPES))
             raise UsageError(f"{path}: unknown key {raw_key!r} in [tool.factcheck] (known: {known})")
         values[key] = _check_type(raw_key, value, _FIELD_TYPES[key], path)
-    return Settings(**values).validate(str(path))
+    return Settings(**values, config_dir=str(path.parent)).validate(str(path))
 
 
 def load_settings_file(path: Path) -> Settings:

@@ -48,6 +48,10 @@ class Thresholds:
     close_alignment: float = 0.70  # similarity above which symbolic mismatches are trusted
     time_alignment: float = 0.60
     dispute_link: float = 0.45
+    nli_contradiction_alignment: float = 0.60  # below this, two claims are about different things: NLI "contradiction" is noise
+    paraphrase_similarity: float = 0.75  # embedding similarity that counts as "says the same thing" absent any conflict
+    verbatim_ratio: float = 0.90  # word-sequence match ratio above which two sentences are the same text
+    quote_ratio: float = 0.80
 
 
 @dataclass
@@ -141,7 +145,16 @@ def judge_pair(pair: Candidate, s: PairScores, docs: dict[str, Document], t: Thr
             return _Draft("entity_mismatch", f"different places for the same event: '{xa}' in {a.id} vs '{xb}' in {b.id}", [a.id, b.id], "entity", scores,
                           {"a": xa, "b": xb}, hedged)
 
-    if s.contradiction >= t.contradiction:
+    quote = quote_check(a, b, t)
+    if quote is not None:
+        quote.scores = scores
+        return quote
+    ratio = word_ratio(a.text, b.text)
+    if ratio >= t.verbatim_ratio:
+        # The same sentence (give or take a word): whatever NLI says, the reports agree on it.
+        return _Draft("agreement", f"{a.id} and {b.id} say the same thing in nearly the same words", [a.id, b.id], "text", {**scores, "word_ratio": round(ratio, 4)})
+
+    if s.contradiction >= t.contradiction and pair.similarity >= t.nli_contradiction_alignment:
         if a.attributed and b.attributed:
             return _Draft("attributed_disagreement", f"{_voice(a)} ({a.id}) and {_voice(b)} ({b.id}) are quoted saying incompatible things", [a.id, b.id],
                           "nli+attribution", scores, {"speaker_a": a.speaker, "speaker_b": b.speaker}, hedged)
@@ -152,8 +165,44 @@ def judge_pair(pair: Candidate, s: PairScores, docs: dict[str, Document], t: Thr
         return _Draft("contradiction", f"{a.id} and {b.id} contradict each other: '{_short(a.text, 60)}' vs '{_short(b.text, 60)}'", [a.id, b.id], "nli", scores,
                       {}, hedged)
 
-    if pair.rank == 1 and s.entailment >= t.agreement and max(s.ab["contradiction"], s.ba["contradiction"]) < 0.5:
-        return _Draft("agreement", f"{a.id} and {b.id} agree", [a.id, b.id], "nli", scores)
+    if pair.rank == 1 and max(s.ab["contradiction"], s.ba["contradiction"]) < 0.5:
+        if s.entailment >= t.agreement:
+            return _Draft("agreement", f"{a.id} and {b.id} agree", [a.id, b.id], "nli", scores)
+        if pair.similarity >= t.paraphrase_similarity:
+            return _Draft("agreement", f"{a.id} and {b.id} agree (close paraphrase, no conflicting time, figure or place)", [a.id, b.id], "embedding", scores)
+    return None
+
+
+_WORD = re.compile(r"[\w$%.,-]+")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
+
+
+def word_ratio(x: str, y: str) -> float:
+    """How much of the two sentences' word sequences match (difflib), case- and quote-insensitive."""
+    from difflib import SequenceMatcher
+
+    wx = [w.strip(".,").lower() for w in _WORD.findall(x)]
+    wy = [w.strip(".,").lower() for w in _WORD.findall(y)]
+    return SequenceMatcher(None, wx, wy, autojunk=False).ratio() if wx and wy else 0.0
+
+
+def quote_check(a: Claim, b: Claim, t: Thresholds) -> _Draft | None:
+    """The same quotation worded differently, or credited to different speakers, across reports."""
+    qa, qb = _QUOTED.findall(a.text), _QUOTED.findall(b.text)
+    for x in qa:
+        for y in qb:
+            r = word_ratio(x, y)
+            if r < t.quote_ratio:
+                continue
+            sa, sb = (a.speaker or "").split()[-1:] , (b.speaker or "").split()[-1:]
+            if a.speaker and b.speaker and sa != sb and not ({"source", "he", "she", "they"} & {w.lower() for w in sa + sb}):
+                return _Draft("quote_mismatch", f"the same quotation is credited to {a.speaker} in {a.id} and to {b.speaker} in {b.id}", [a.id, b.id], "attribution",
+                              details={"quote_a": x, "quote_b": y, "speaker_a": a.speaker, "speaker_b": b.speaker})
+            if r < 0.999:
+                return _Draft("quote_mismatch", f"the quotation is worded differently in {a.id} and {b.id}", [a.id, b.id], "attribution",
+                              details={"quote_a": x, "quote_b": y, "word_ratio": round(r, 4)})
+            if len(x.split()) >= 6:
+                return _Draft("agreement", f"{a.id} and {b.id} carry the same quotation", [a.id, b.id], "attribution", details={"quote": x})
     return None
 
 

@@ -133,7 +133,7 @@ def compare_documents(docs: list[Document], settings: "Settings | None" = None, 
         progress("embedding", len(claims), len(claims))
     lap("embed")
 
-    alignment = (aligner or align)(docs, vectors, top_k=getattr(settings, "align_top_k", 3), min_similarity=getattr(settings, "align_min_similarity", 0.55))
+    alignment = (aligner or align)(docs, vectors, top_k=getattr(settings, "align_top_k", 3), min_similarity=getattr(settings, "align_min_similarity", 0.45))
     lap("align")
 
     pairs = []

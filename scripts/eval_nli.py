@@ -71,7 +71,7 @@ def evaluate(model_name: str, shared: Path, limit: int | None, threads: int) -> 
 
 def markdown(results: dict) -> str:
     head = "| model | " + " | ".join(COLUMNS) + " | ANLI mean | contra recall MNLI-mm | pairs/s (CPU threads) | peak RSS MB |"
-    sep = "|" + "---|" * (len(COLUMNS) + 6)
+    sep = "|" + "---|" * (len(COLUMNS) + 5)
     rows = [head, sep]
     for r in results.values():
         cells = [str(r["sets"][c]["accuracy"]) for c in COLUMNS]

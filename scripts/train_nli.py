@@ -105,6 +105,7 @@ _SAID = re.compile(
     r"^(?P<claim>[A-Z][^\"“”]{25,}?),? (?:according to|(?P<who>(?:[A-Z][\w.'-]+ ){0,3}[A-Z][\w.'-]+|[Tt]he \w+(?: \w+)?|[Oo]fficials|[Hh]e|[Ss]he|[Tt]hey) (?:said|says|told \w+|claimed|reported))\b.*?[.]$"
 )
 _PLACES = ["Riyadh", "Istanbul", "Geneva", "Moscow", "Kyiv", "Washington", "Paris", "Berlin", "London", "Beijing", "Ankara", "Warsaw", "Brussels", "Tokyo", "Cairo", "Doha"]
+_CLAUSE = re.compile(r"(?:, and |; |, but )")
 _PLACE_RE = re.compile(r"\b(" + "|".join(_PLACES) + r")\b")
 
 
@@ -127,7 +128,8 @@ def hard_negatives(premises: list[str], rng: random.Random, per_kind: int) -> tu
 
     Each kind edits one fact of a single training premise (a number, a date, a weekday, a place,
     polarity) to make a contradiction, or strips an attribution to make a neutral: "X said P" does
-    not entail P, and P does not entail that X said it.
+    not entail P, and P does not entail that X said it. Two kinds balance them with entailments:
+    the premise itself, and its first coordinated clause ("A, and B" entails "A").
     """
     out: list[Pair] = []
     counts: Counter[str] = Counter()
@@ -135,7 +137,7 @@ def hard_negatives(premises: list[str], rng: random.Random, per_kind: int) -> tu
     rng.shuffle(candidates)
     for premise in candidates:
         made = None
-        kinds = ["number", "month", "weekday", "place", "negation", "attribution"]
+        kinds = ["number", "month", "weekday", "place", "negation", "attribution", "identity", "clause"]
         rng.shuffle(kinds)
         for kind in kinds:
             if counts[kind] >= per_kind:
@@ -150,6 +152,11 @@ def hard_negatives(premises: list[str], rng: random.Random, per_kind: int) -> tu
                 made = (premise[: m.start()] + rng.choice([x for x in _PLACES if x != m.group(1)]) + premise[m.end() :], "contradiction")
             elif kind == "negation" and (m := _AUX.search(premise)) and " not " not in premise:
                 made = (premise[: m.end()] + " not" + premise[m.end() :], "contradiction")
+            elif kind == "identity":
+                # the same sentence is entailed: without these, one-token edits teach "similar -> contradiction"
+                made = (premise, "entailment")
+            elif kind == "clause" and (m := _CLAUSE.search(premise)) and m.start() > 25:
+                made = (premise[: m.start()].rstrip(" ,;") + ".", "entailment")
             elif kind == "attribution" and (m := _SAID.match(premise)):
                 claim = m.group("claim").strip().rstrip(",") + "."
                 if rng.random() < 0.5:
@@ -162,7 +169,7 @@ def hard_negatives(premises: list[str], rng: random.Random, per_kind: int) -> tu
                 out.append(Pair(premise, made[0], made[1], f"hard_negative_{kind}"))
                 counts[kind] += 1
                 break
-        if all(counts[k] >= per_kind for k in ("number", "month", "weekday", "place", "negation", "attribution")):
+        if all(counts[k] >= per_kind for k in ("number", "month", "weekday", "place", "negation", "attribution", "identity", "clause")):
             break
     return out, dict(counts)
 

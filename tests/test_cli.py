@@ -263,6 +263,35 @@ def test_config_reaches_pipeline_and_cli_overrides_it(capsys, pipeline, docs, tm
     assert code == 1
 
 
+@pytest.mark.parametrize(
+    ("pattern", "dropped"),
+    [
+        ("ft.txt", {"FC201", "FC202"}),  # relative to the config file's directory: document a
+        ("*.txt", {"FC201", "FC202"}),
+        ("afp.txt", set()),  # document b is never the first claim's document here
+        ("drafts/*.txt", set()),
+    ],
+)
+def test_per_file_ignores_use_the_first_claims_document(capsys, pipeline, docs, tmp_path, pattern, dropped):
+    (tmp_path / "pyproject.toml").write_text(f'[tool.factcheck]\nper-file-ignores = {{ "{pattern}" = ["FC2"] }}\n')
+    code, out, _ = run(capsys, "compare", *docs, "-o", "json", "--fail-on", "warning")
+    rules = {f["rule"] for f in json.loads(out)["findings"]}
+    assert code == 1  # the FC102 warning stays either way
+    assert "FC102" in rules and not rules & dropped
+    assert rules >= {"FC201", "FC202"} - dropped
+
+
+def test_per_file_ignores_relative_to_explicit_config(capsys, pipeline, docs, tmp_path):
+    config = tmp_path / "conf" / "factcheck.toml"
+    config.parent.mkdir()
+    config.write_text('per-file-ignores = { "../ft.txt" = ["FC202"] }\n')  # not under conf/: no relative form
+    rules = {f["rule"] for f in json.loads(run(capsys, "compare", *docs, "-o", "json", "--config", config)[1])["findings"]}
+    assert "FC202" in rules
+    config.write_text('per-file-ignores = { "ft.txt" = ["FC202"] }\n')  # matches the file name (PurePath.match)
+    rules = {f["rule"] for f in json.loads(run(capsys, "compare", *docs, "-o", "json", "--config", config)[1])["findings"]}
+    assert "FC202" not in rules and "FC201" in rules
+
+
 def test_dates_are_aligned_with_paths(capsys, pipeline, docs):
     run(capsys, "compare", *docs, "--date", f"{docs[1]}=2025-02-24", "--date", "ft.txt=2025-02-17")
     assert pipeline.calls[0]["dates"] == [date(2025, 2, 17), date(2025, 2, 24)]

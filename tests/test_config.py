@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from checker.config import Settings, find_config, load_settings, load_settings_file, normalise_codes, rule_enabled
+from checker.config import (
+    Settings,
+    find_config,
+    load_settings,
+    load_settings_file,
+    normalise_codes,
+    path_matches,
+    per_file_ignored,
+    rule_enabled,
+)
 from checker.errors import UsageError
 
 
@@ -19,7 +28,7 @@ def _write(path: Path, text: str) -> Path:
 def test_defaults():
     s = Settings()
     assert (s.nli_model, s.embedding_model) == ("default", "default")
-    assert (s.align_min_similarity, s.align_top_k) == (0.55, 3)
+    assert (s.align_min_similarity, s.align_top_k) == (0.45, 3)
     assert (s.contradiction_threshold, s.agreement_threshold) == (0.80, 0.80)
     assert (s.fail_on, s.select, s.ignore, s.max_file_mb, s.aliases) == ("error", [], [], 10, {})
 
@@ -125,3 +134,54 @@ def test_codes_and_rule_enabled():
 def test_overrides_skip_none():
     s = Settings().with_overrides(fail_on="warning", nli_model=None)
     assert s.fail_on == "warning" and s.nli_model == "default"
+
+
+def test_per_file_ignores_parsed_and_normalised(tmp_path):
+    _write(tmp_path / "pyproject.toml", '[tool.factcheck]\nper-file-ignores = { "drafts/opinion-*.md" = ["FC302", "fc2"] }\n')
+    s = load_settings(tmp_path)
+    assert s.per_file_ignores == {"drafts/opinion-*.md": ["FC302", "FC201", "FC202", "FC203", "FC204"]}
+    assert s.config_dir == str(tmp_path)
+    _write(tmp_path / "factcheck.toml", '[per_file_ignores]\n"*.txt" = ["contradiction"]\n')
+    assert load_settings(tmp_path).per_file_ignores == {"*.txt": ["FC101"]}
+    assert Settings().per_file_ignores == {}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'per-file-ignores = ["FC302"]',
+        'per-file-ignores = { "*.md" = "FC302" }',
+        'per-file-ignores = { "*.md" = [302] }',
+        'per_file_ignores = "FC302"',
+    ],
+)
+def test_per_file_ignores_wrong_types(tmp_path, line):
+    path = _write(tmp_path / "pyproject.toml", f"[tool.factcheck]\n{line}\n")
+    with pytest.raises(UsageError) as info:
+        load_settings(tmp_path)
+    assert line.split(" ")[0] in str(info.value) and str(path) in str(info.value)
+
+
+def test_per_file_ignores_unknown_code_and_config_dir_not_a_key(tmp_path):
+    path = _write(tmp_path / "pyproject.toml", '[tool.factcheck]\nper-file-ignores = { "*.md" = ["FC999"] }\n')
+    with pytest.raises(UsageError) as info:
+        load_settings(tmp_path)
+    assert all(s in str(info.value) for s in ("per-file-ignores", "FC999", "*.md", str(path)))
+    _write(tmp_path / "pyproject.toml", '[tool.factcheck]\nconfig_dir = "x"\n')
+    with pytest.raises(UsageError, match="unknown key 'config_dir'"):
+        load_settings(tmp_path)
+
+
+def test_path_matches_and_per_file_ignored(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path / "project"
+    draft = root / "drafts" / "opinion-1.md"
+    assert path_matches(draft, "drafts/opinion-*.md", root)  # relative to the config directory
+    assert path_matches("project/drafts/opinion-1.md", "project/drafts/*.md", "elsewhere")  # as given
+    assert path_matches(draft, "opinion-*.md", root)  # no "/": the file name anywhere (PurePath.match)
+    assert path_matches(root / "drafts" / "2025" / "x.md", "drafts/*.md", root)  # fnmatch: * crosses /
+    assert not path_matches(root / "drafts" / "news.md", "drafts/opinion-*.md", root)
+    assert not path_matches(draft, "Drafts/*.md", root)  # case-sensitive
+    s = Settings(per_file_ignores={"drafts/opinion-*.md": ["FC3"]}, config_dir=str(root)).validate()
+    assert per_file_ignored("FC302", draft, s) and not per_file_ignored("FC101", draft, s)
+    assert not per_file_ignored("FC302", root / "drafts" / "news.md", s)

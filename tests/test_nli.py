@@ -111,12 +111,18 @@ def test_shipped_weights_match_card():
     assert path.stat().st_size < 120 * 1024 * 1024
 
 
-# Held-out pairs (MNLI-mm / SNLI-test / SICK-test items, never trained on) that the shipped model labels correctly.
+# Real held-out items (SNLI test, SICK TEST, MNLI-mm dev subsets in ../shared/benchmarks; excluded from
+# training by scripts/nli_data.py) that the shipped model labels correctly: a regression check that
+# the committed weights are the evaluated ones and the label order is read right.
 HELD_OUT = [
-    ("A man is playing a guitar on stage.", "A man is playing an instrument.", "entailment"),
+    ("A woman holding a newborn baby.", "woman holds baby", "entailment"),
+    ("Two men help each other cut a sheet of plastic.", "Two men cut some plastic.", "entailment"),
+    ("a young woman siting on a park bench in the sun.", "The young woman is sitting on a bench in the rain.", "contradiction"),
+    ("A man cooking over high flames.", "A man is cooking for his friends.", "neutral"),
     ("Two dogs are wrestling and hugging", "There is no dog wrestling and hugging", "contradiction"),
-    ("Senior US and Russian officials will meet in Riyadh on Tuesday.", "US and Russian officials will not meet.", "contradiction"),
-    ("A woman is slicing an onion.", "A woman is cutting an onion.", "entailment"),
+    ("Kids in red shirts are playing in the leaves", "Children in red shirts are playing in the leaves", "entailment"),
+    ("They claimed they had a bomb.", "They did not say anything.", "contradiction"),
+    ("If my father bought it, it would have to be a Dodge.", "My father is an avid car collector and loves driving.", "neutral"),
 ]
 
 

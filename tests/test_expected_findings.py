@@ -1,0 +1,54 @@
+"""The editor-written expectations in fixtures/expected/*.json, held as tests on real article pairs
+(the Riyadh pair and four PAC story pairs): nothing listed under must_not_report may be reported,
+no error or warning may fall outside the expectations (precision), and what the checker finds today
+stays found (a recall floor; scripts/bench_findings.py measures the full recall)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench_findings  # noqa: E402
+
+SPECS = sorted((ROOT / "fixtures" / "expected").glob("*.json"))
+
+# must_report items found with the shipped models (kind, a-anchor prefix); losing one is a regression.
+FOUND_TODAY = {
+    "riyadh": [("disputed", 'the false claim that Ukraine "started" the war'), ("disputed", "supposed responsibility"), ("different_time", "will meet in Riyadh on Tuesday")],
+    "story-107-title-42": [("agreement", None)],
+    "story-99-cook-inlet-lease": [("agreement", None)],
+}
+
+
+@pytest.fixture(scope="module", params=SPECS, ids=[s.stem for s in SPECS])
+def result(request):
+    from checker.config import Settings
+
+    return bench_findings.run_pair(request.param, Settings())
+
+
+def test_anchors_exist(result):
+    assert not [it.problems for it in result["items"] if it.problems]
+
+
+def test_no_must_not_report_item_is_reported(result):
+    violated = [(it.kind, it.label()) for it in result["items"] if it.section == "must_not_report" and result["hits"][id(it)]]
+    assert violated == []
+
+
+def test_every_error_or_warning_is_expected(result):
+    unexpected = [f.message for f in result["report"].findings
+                  if f.severity in ("error", "warning") and not result["verdict"][f.id]["must_report"]]
+    assert unexpected == []
+
+
+def test_recall_floor(result):
+    found = [(it.kind, it.raw.get("a")) for it in result["items"] if it.section == "must_report" and result["hits"][id(it)]]
+    for kind, anchor in FOUND_TODAY.get(result["name"], []):
+        assert any(k == kind and (anchor is None or (isinstance(a, str) and anchor in a) or (isinstance(a, list) and any(anchor in x for x in a)))
+                   for k, a in found), (kind, anchor, found)
