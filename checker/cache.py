@@ -82,10 +82,27 @@ class Cache:
         # up front and waits on busy_timeout instead of failing half-way through a transaction.
         self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
         self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        self._db.execute("PRAGMA journal_mode = WAL")
+        self._enable_wal(timeout)
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
         self._db.execute("CREATE TABLE IF NOT EXISTS nli (model TEXT NOT NULL, key TEXT NOT NULL, entailment REAL NOT NULL, neutral REAL NOT NULL, contradiction REAL NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+
+    def _enable_wal(self, timeout: float) -> None:
+        """Switch to WAL, retrying: the switch needs a moment of exclusive access, and SQLite answers
+        "database is locked" at once (without the busy handler) while another process opens the file."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
 
     def close(self) -> None:
         self._db.close()

@@ -123,7 +123,11 @@ def _other_number(text: str, rng: random.Random) -> str:
     return out if out != text else str(int(value) + 7)
 
 
-def hard_negatives(premises: list[str], rng: random.Random, per_kind: int) -> tuple[list[Pair], dict[str, int]]:
+BASE_KINDS = ("number", "month", "weekday", "place", "negation", "attribution")
+EXTRA_KINDS = ("identity", "clause")
+
+
+def hard_negatives(premises: list[str], rng: random.Random, per_kind: int, kinds: tuple[str, ...] = BASE_KINDS) -> tuple[list[Pair], dict[str, int]]:
     """Contradictions and neutrals that news text needs and generic NLI data rarely has.
 
     Each kind edits one fact of a single training premise (a number, a date, a weekday, a place,
@@ -137,9 +141,9 @@ def hard_negatives(premises: list[str], rng: random.Random, per_kind: int) -> tu
     rng.shuffle(candidates)
     for premise in candidates:
         made = None
-        kinds = ["number", "month", "weekday", "place", "negation", "attribution", "identity", "clause"]
-        rng.shuffle(kinds)
-        for kind in kinds:
+        order = list(kinds)
+        rng.shuffle(order)
+        for kind in order:
             if counts[kind] >= per_kind:
                 continue
             if kind == "number" and (m := _NUM.search(premise)):
@@ -169,7 +173,7 @@ def hard_negatives(premises: list[str], rng: random.Random, per_kind: int) -> tu
                 out.append(Pair(premise, made[0], made[1], f"hard_negative_{kind}"))
                 counts[kind] += 1
                 break
-        if all(counts[k] >= per_kind for k in ("number", "month", "weekday", "place", "negation", "attribution", "identity", "clause")):
+        if all(counts[k] >= per_kind for k in kinds):
             break
     return out, dict(counts)
 
@@ -241,6 +245,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--extra-kinds", action="store_true", help="also make identity and first-clause entailments (stage-2 experiment)")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     args = ap.parse_args()
 
@@ -261,7 +266,8 @@ def main() -> None:
     t0 = time.time()
     pairs, counts = load_mix(args.shared, rng, args.scale)
     news_premises = [p.premise for p in pairs if p.source in ("lingnli", "vitaminc", "fever_nli", "conjnli", "tracie")]
-    negs, neg_counts = hard_negatives(news_premises, rng, int(args.hard_negatives * args.scale) or 1)
+    kinds = BASE_KINDS + (EXTRA_KINDS if args.extra_kinds else ())
+    negs, neg_counts = hard_negatives(news_premises, rng, int(args.hard_negatives * args.scale) or 1, kinds)
     pairs += negs
     rng.shuffle(pairs)
     labels = Counter(p.label for p in pairs)
