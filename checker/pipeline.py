@@ -160,9 +160,19 @@ def compare_documents(docs: list[Document], settings: "Settings | None" = None, 
 
 
 def _select(findings, settings):
-    select = set(getattr(settings, "select", None) or [])
-    ignore = set(getattr(settings, "ignore", None) or [])
-    return [f for f in findings if (not select or f.rule in select or f.kind in select) and f.rule not in ignore and f.kind not in ignore]
+    """select/ignore by rule code or prefix, with the CLI's :func:`checker.config.rule_enabled`;
+    library callers may also name a finding kind ("contradiction")."""
+    from checker.config import rule_enabled
+
+    select = list(getattr(settings, "select", None) or [])
+    ignore = list(getattr(settings, "ignore", None) or [])
+
+    def keep(f) -> bool:
+        if f.kind in ignore or not rule_enabled(f.rule, [], ignore):
+            return False
+        return not select or f.kind in select or rule_enabled(f.rule, select, [])
+
+    return [f for f in findings if keep(f)]
 
 
 def compare_paths(paths: Sequence[Path], *, dates: Sequence[date | None] | None = None, settings: "Settings | None" = None, progress: Progress | None = None) -> Report:
