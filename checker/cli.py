@@ -609,6 +609,92 @@ def check(
     raise typer.Exit(code)
 
 
+# -- calibrate -----------------------------------------------------------------------------------
+
+
+@app.command("calibrate")
+def calibrate_command(
+    labelled: Annotated[Path, typer.Argument(metavar="LABELLED.jsonl", help="Labelled examples, JSON Lines (see docs/calibrate.md).",
+                                             show_default=False)],
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Settings file to update (pyproject.toml or factcheck.toml; created if missing). "
+                     "Default: the nearest one, else ./factcheck.toml.", dir_okay=False),
+    ] = None,
+    min_precision: Annotated[
+        float, typer.Option("--min-precision", help="Share of the examples at or above contradiction_threshold that must be labelled inconsistent.")
+    ] = 0.9,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the change to the settings file; write nothing.")] = False,
+    output_format: Annotated[RulesFormat, typer.Option("--output-format", "-o", case_sensitive=False, help="Output format.")] = RulesFormat.text,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or warnings on stderr.")] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Fit support_threshold and contradiction_threshold on labelled examples and write them to the config."""
+    with user_errors():
+        if not 0.0 < min_precision <= 1.0:
+            raise UsageError(f"--min-precision must be above 0 and at most 1, got {min_precision:g}")
+        from checker import calibrate as cal  # light: the models load inside cal.calibrate
+
+        cfg = cal.read_config(cal.config_target(config, Path.cwd()))
+        settings = cal.settings_for(cfg).validate(str(cfg.path))
+        runner = RunOptions(cache_dir=cache_dir, no_cache=no_cache)
+        settings = dataclasses.replace(settings, cache_dir=runner._cache_dir(settings))
+        examples = cal.read_examples(labelled, max_file_mb=settings.max_file_mb)
+        cal.check_counts(examples, labelled)
+
+        with progress_callback(not quiet and sys.stderr.isatty()) as progress:
+            result = cal.calibrate(examples, settings, min_precision=min_precision, progress=progress)
+        new_text = cal.updated_text(cfg, result.values())
+        changes = cal.diff(cfg, new_text)
+        if not dry_run and changes:
+            cal.write_config(cfg, new_text)
+
+        if not quiet:
+            for item in result.items:
+                for warning in item.warnings:
+                    sys.stderr.write(f"{PROG}: warning: {labelled}:{item.example.line}: {_one_line(warning)}\n")
+        if output_format is RulesFormat.json:
+            data = result.to_json()
+            data["config"] = {"path": str(cfg.path), "exists": cfg.exists, "written": not dry_run and bool(changes),
+                              "dry_run": dry_run, "diff": changes}
+            typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        else:
+            typer.echo(_calibration_text(result, labelled))
+            action = ("would create" if not cfg.exists else "would update") if dry_run else ("created" if not cfg.exists else "updated")
+            if not changes:
+                typer.echo(f"{cfg.path} already holds these values")
+            else:
+                typer.echo(f"{action} {cfg.path}" + (":" if dry_run else ""))
+                if dry_run:
+                    typer.echo(changes, nl=False)
+
+
+def _calibration_text(result, labelled: Path) -> str:  # result: checker.calibrate.Calibration
+    def num(x: float) -> str:
+        return str(round(float(x), 6))
+
+    s_change = f"{num(result.support_current)} -> {num(result.support_fitted)}" if result.support_fitted != result.support_current \
+        else f"{num(result.support_current)} (unchanged)"
+    lines = [
+        f"{labelled}: {len(result.items)} examples ({result.consistent} consistent, {result.inconsistent} inconsistent)",
+        f"support_threshold        {s_change}: balanced accuracy {result.accuracy_current:.3f} -> {result.accuracy_fitted:.3f}, "
+        f"{result.folds}-fold cross-validated {result.accuracy_cv:.3f}",
+    ]
+    now = result.flagged(result.contradiction_current)
+    at_now = f"at {num(result.contradiction_current)}: {now.flagged} flagged" + (f", precision {now.precision:.2f}" if now.flagged else "")
+    if result.contradiction_fitted is None:
+        lines.append(f"contradiction_threshold  {num(result.contradiction_current)} (unchanged): no value in 0.50..0.99 flags at least "
+                     f"{result.min_items} examples with precision >= {result.min_precision:.2f} ({at_now})")
+    else:
+        f = result.flagged(result.contradiction_fitted)
+        c_change = f"{num(result.contradiction_current)} -> {num(result.contradiction_fitted)}" \
+            if result.contradiction_fitted != result.contradiction_current else f"{num(result.contradiction_current)} (unchanged)"
+        lines.append(f"contradiction_threshold  {c_change}: {f.flagged} flagged, precision {f.precision:.2f}, "
+                     f"recall {f.recall:.2f} ({at_now})")
+    return "\n".join(lines)
+
+
 @app.command("rules")
 def rules_command(
     output_format: Annotated[RulesFormat, typer.Option("--output-format", "-o", case_sensitive=False)] = RulesFormat.text,

@@ -33,6 +33,8 @@ class Settings:
     - ``align_top_k=3``: candidate counterparts kept per claim before NLI.
     - ``contradiction_threshold=0.80``: NLI contradiction probability needed for FC101.
     - ``agreement_threshold=0.80``: NLI entailment probability needed for FC001.
+    - ``support_threshold=0.0``: the score (from -1 to 1, :mod:`checker.score`) below which a claim
+      is not supported by its source; ``factcheck calibrate`` fits it on labelled examples.
     - ``fail_on="error"``: lowest severity that makes the exit code 1 (``none``: never).
     - ``select=[]``: rule codes to report (empty: all rules). Prefixes (``FC1``) and rule
       names are accepted and expanded to full codes by :meth:`validate`.
@@ -56,6 +58,7 @@ class Settings:
     align_top_k: int = 3
     contradiction_threshold: float = 0.80
     agreement_threshold: float = 0.80
+    support_threshold: float = 0.0
     fail_on: str = "error"
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -73,6 +76,8 @@ class Settings:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise UsageError(f"{origin}: {name} must be between 0 and 1, got {value}")
+        if not -1.0 <= self.support_threshold <= 1.0:
+            raise UsageError(f"{origin}: support_threshold must be between -1 and 1, got {self.support_threshold}")
         if self.align_top_k < 1:
             raise UsageError(f"{origin}: align_top_k must be at least 1, got {self.align_top_k}")
         if self.max_file_mb <= 0:

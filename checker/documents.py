@@ -132,6 +132,22 @@ def load_document(
     )
 
 
+def document_from_text(text: str, doc_id: str, *, date: datetime.date | None = None, fmt: str = "txt", name: str = "<text>") -> Document:
+    """An article given as a string (library callers, benchmarks): the same body and metadata rules
+    as a file of format ``fmt``; ``name`` stands in for the path in messages."""
+    if fmt not in ("txt", "md", "html"):
+        raise InputError(f"{name}: unknown format {fmt!r} (txt, md or html)")
+    path = Path(name)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InputError(f"{name}: the text is empty")
+    meta, spans = _load_html(path, text) if fmt == "html" else _load_text(path, text, fmt)
+    if not spans:
+        raise InputError(f"{name}: no article text left after removing headers and boilerplate")
+    return Document(id=doc_id, path=path, raw_text=text, body_spans=spans, title=meta.title, source=meta.source,
+                    date=date or meta.date, format=fmt)
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading and decoding
 

@@ -44,6 +44,15 @@ def _guarded_create_connection(address, *args, **kwargs):
     return _real_create_connection(address, *args, **kwargs)
 
 
+def assert_one_error_line(err: str, *fragments: str) -> None:
+    """The command-line contract for bad input: exactly one line, ``factcheck: error: ...``."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("factcheck: error: "), err
+    for fragment in fragments:
+        assert fragment in lines[0], err
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_network():
     """Every test runs with outbound connections refused (loopback stays open for the browser tests)."""

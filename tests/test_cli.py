@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from checker.cli import app, main, progress_callback
 from checker.errors import InputError
 from checker.rules import RULES
+from conftest import assert_one_error_line
 
 try:
     from tests.test_outputs import make_report, write_sample_files
@@ -65,14 +66,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def assert_one_error_line(err: str, *fragments: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("factcheck: error: "), err
-    for fragment in fragments:
-        assert fragment in lines[0], err
 
 
 # -- startup -----------------------------------------------------------------------------------
