@@ -410,6 +410,8 @@ class RunOptions:
 
         report = filter_findings(report, settings)
         report = apply_suppressions(report)
+        for warning in report.warnings:
+            self.note(f"warning: {warning}")
         if self.write_baseline is not None:
             from checker.baseline import entries_for, write_baseline
 

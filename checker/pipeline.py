@@ -140,6 +140,7 @@ def compare_documents(docs: list[Document], settings: "Settings | None" = None, 
     for cand in alignment.candidates:
         ta, tb = nli_text(cand.a), nli_text(cand.b)
         pairs += [(ta, tb), (tb, ta)]
+    warnings = _overlong(alignment.candidates, settings)
     probs = nli.predict(pairs, progress=(lambda done, total: progress("nli", done, total)) if progress else None)
     lap("nli")
 
@@ -156,7 +157,29 @@ def compare_documents(docs: list[Document], settings: "Settings | None" = None, 
     findings = _select(findings, settings)
     lap("judge")
     timings["nli_pairs"] = len(pairs)
-    return Report(docs, findings, models={"nli": nli.name, "embedding": embedder.name}, timings=timings)
+    return Report(docs, findings, models={"nli": nli.name, "embedding": embedder.name}, timings=timings, warnings=warnings)
+
+
+def _overlong(candidates, settings) -> list[str]:
+    """Aligned pairs longer than the NLI model reads: judged on what fits, and said so (never cut silently)."""
+    from checker.tokens import MAX_LENGTH, PAIR_OVERHEAD, token_counter
+
+    if not candidates:
+        return []
+    count = token_counter(getattr(settings, "nli_model", "default"))
+    sizes: dict[str, int] = {}
+    cut = []
+    for cand in candidates:
+        for c in (cand.a, cand.b):
+            if c.id not in sizes:
+                sizes[c.id] = count(nli_text(c))
+        if sizes[cand.a.id] + sizes[cand.b.id] + PAIR_OVERHEAD > MAX_LENGTH:
+            cut.append(f"{cand.a.id}/{cand.b.id}")
+    if not cut:
+        return []
+    shown = ", ".join(cut[:5]) + (f" and {len(cut) - 5} more" if len(cut) > 5 else "")
+    return [f"{len(cut)} aligned sentence pair{'s' * (len(cut) != 1)} longer than the {MAX_LENGTH} tokens the NLI model reads "
+            f"{'were' if len(cut) != 1 else 'was'} judged on the first {MAX_LENGTH} tokens only: {shown}"]
 
 
 def _select(findings, settings):

@@ -35,10 +35,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError, UsageError
+from checker.tokens import MAX_LENGTH, PAIR_OVERHEAD, token_counter
 from checker.types import Claim, Document, Finding
 
 if TYPE_CHECKING:
@@ -150,8 +150,7 @@ def score_claims(items: Sequence[tuple[str, str]], *, dates: Sequence[date | Non
     if len(dates) != len(items):
         raise UsageError(f"{len(dates)} dates for {len(items)} items")
     embedder, nli = _models(settings)
-    count = _token_counter(settings)
-    max_len = _max_length(settings)
+    count = token_counter(settings.nli_model)
 
     sources: dict[tuple[str, date | None], _Source] = {}
     claims_docs: list[Document] = []
@@ -168,7 +167,7 @@ def score_claims(items: Sequence[tuple[str, str]], *, dates: Sequence[date | Non
         progress("analysis", 0, len(sources) + len(claims_docs))
     analyse([s.doc for s in sources.values()] + claims_docs, settings)
     for src in sources.values():
-        _prepare(src, weights, max_len - weights.max_claim_tokens - 3, count)
+        _prepare(src, weights, MAX_LENGTH - weights.max_claim_tokens - PAIR_OVERHEAD, count)
     if progress:
         progress("analysis", len(sources) + len(claims_docs), len(sources) + len(claims_docs))
 
@@ -222,31 +221,6 @@ def _models(settings: Settings):
     from checker.nli import load_nli
 
     return load_embedder(settings.embedding_model), load_nli(settings.nli_model)
-
-
-@lru_cache(maxsize=4)
-def _tokenizer(name: str):
-    from transformers import AutoTokenizer
-
-    from checker.registry import resolve
-
-    ref = resolve("nli", name)
-    try:
-        return AutoTokenizer.from_pretrained(ref.location, local_files_only=ref.local)
-    except Exception:  # noqa: BLE001 - counting falls back to a word estimate
-        return None
-
-
-def _token_counter(settings: Settings) -> Callable[[str], int]:
-    tok = _tokenizer(settings.nli_model)
-    if tok is None:
-        return lambda text: int(len(text.split()) * 1.5) + 1
-    return lambda text: len(tok(text, add_special_tokens=False)["input_ids"])
-
-
-def _max_length(settings: Settings) -> int:
-    """Tokens the NLI model reads per pair (CrossEncoderNLI's max_length)."""
-    return 256
 
 
 # -- evidence units -----------------------------------------------------------------------------

@@ -127,6 +127,9 @@ class Report:
     # Findings removed after judgement (inline suppression comments, a baseline): counts by reason,
     # so a report can say what it is not showing. Empty when nothing was applied.
     filtered: dict[str, int] = field(default_factory=dict)
+    # Things the reader must know about how the input was read, e.g. sentence pairs longer than the
+    # NLI model reads (cut at the end): one line each.
+    warnings: list[str] = field(default_factory=list)
 
     def claim(self, claim_id: str) -> Claim:
         for doc in self.documents:

@@ -21,7 +21,7 @@ from checker import __version__
 from checker.rules import RULES
 from checker.types import Claim, Document, Finding, Report
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "report.schema.json"
 TOOL_NAME = "factcheck"
 SEVERITIES = ("error", "warning", "info")
@@ -181,6 +181,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "claims": [claim_to_json(c, index.position(c)) for d in report.documents for c in d.claims],
         "findings": [finding_to_json(f) for f in report.findings],
         "summary": summary(report),
+        **({"warnings": list(report.warnings)} if report.warnings else {}),
     }
 
 
