@@ -15,9 +15,10 @@ alignment, NLI and symbolic checks as ``factcheck check``. Then, per data set:
   score (relative to the maximum).
 
 ``--limit N`` keeps at most N items per split (a fixed-seed sample, so reruns score the same
-items): ``--limit 20`` runs in a few minutes on 2 cores. Scores are cached per model, data set
-and scoring rule in ``build/accuracy/`` (one JSON line per item, written as it goes, so an
-interrupted run resumes), so a rerun with an unchanged model is instant. ``--write`` puts the
+items). Scores are cached per model, data set and scoring rule in ``build/accuracy/`` (one JSON
+line per item, written as it goes, so an interrupted run resumes), so a rerun with an unchanged
+model is instant; embeddings and NLI outputs are cached as well (``build/accuracy/models``), so
+a change to the scoring rule reruns only the rule-based steps. ``--write`` puts the
 table into BENCHMARKS.md (section "accuracy") with the command that produced it.
 """
 
@@ -281,11 +282,17 @@ def summarize(results: dict) -> dict:
     return out
 
 
+def _limit_note(limit: int | None, limits: dict[str, int | None]) -> str:
+    parts = [f"at most {limit} items per split (a fixed-seed sample; a smaller limit's sample is part of a larger one's)" if limit else "every item"]
+    parts += [f"{name}: {'every item' if n is None else f'at most {n} per split'}" for name, n in sorted(limits.items())]
+    return "; ".join(parts)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--datasets", default=",".join(accuracy_data.DATASETS), help="comma-separated (default: all)")
     ap.add_argument("--limit", type=int, default=None, help="at most N items per split (fixed-seed sample)")
-    ap.add_argument("--all-of", default="", help="comma-separated data sets exempt from --limit (e.g. summedits_news)")
+    ap.add_argument("--limit-for", default="", help="per-set limits overriding --limit, e.g. summedits_news=all,fnc1_related=300")
     ap.add_argument("--cpu-lock", type=Path, default=None, help="lock file held while scoring each batch (shared with other timed benchmarks)")
     ap.add_argument("--model", default="default", help="NLI model: registry name, local path or hub name")
     ap.add_argument("--shared", type=Path, default=accuracy_data.DEFAULT_SHARED)
@@ -304,17 +311,24 @@ def main() -> None:
     from checker.score import SCORE_VERSION
 
     torch.set_num_threads(args.threads)
-    settings = Settings(nli_model=args.model)
+    # Model outputs are cached too (checker.cache, keyed by model weights and input text): after a
+    # change to the scoring rule only the cheap rule-based steps run again.
+    settings = Settings(nli_model=args.model, cache_dir=str(args.cache_dir / "models"))
     cache_dir = args.cache_dir / scoring_key(settings)
     names = [n.strip() for n in args.datasets.split(",") if n.strip()]
-    full = {n.strip() for n in args.all_of.split(",") if n.strip()}
-    unknown = sorted((set(names) | full) - set(accuracy_data.DATASETS))
+    limits: dict[str, int | None] = {}
+    for part in (p.strip() for p in args.limit_for.split(",") if p.strip()):
+        name, _, value = part.partition("=")
+        if not value or not (value == "all" or value.isdigit()):
+            ap.error(f"--limit-for takes NAME=N or NAME=all, got {part!r}")
+        limits[name.strip()] = None if value == "all" else int(value)
+    unknown = sorted((set(names) | set(limits)) - set(accuracy_data.DATASETS))
     if unknown:
         ap.error(f"unknown data set(s) {', '.join(unknown)}; known: {', '.join(accuracy_data.DATASETS)}")
     results: dict = {}
     all_rows = []
     for name in names:
-        items = accuracy_data.sample(accuracy_data.load(name, args.shared), None if name in full else args.limit)
+        items = accuracy_data.sample(accuracy_data.load(name, args.shared), limits.get(name, args.limit))
         rows = score_items(name, items, settings, cache_dir, args.force, args.cpu_lock)
         all_rows += [rows[it.id] for it in items if not rows[it.id].get("skipped")]
         results[name] = fnc_metrics(items, rows) if name.startswith("fnc1") else binary_metrics(items, rows)
@@ -329,10 +343,10 @@ def main() -> None:
 
         from checker.cache import model_identity
 
-        cmd = "python scripts/bench_accuracy.py" + (f" --limit {args.limit}" if args.limit else "") + (f" --all-of {args.all_of}" if full else "") + \
+        cmd = "python scripts/bench_accuracy.py" + (f" --limit {args.limit}" if args.limit else "") + (f" --limit-for {args.limit_for}" if limits else "") + \
             (f" --model {args.model}" if args.model != "default" else "") + (f" --datasets {args.datasets}" if args.datasets != ",".join(accuracy_data.DATASETS) else "") + " --write"
         meta = {"date": datetime.date.today().isoformat(), "nli": model_identity("nli", args.model)[0], "embedding": model_identity("embedding", "default")[0],
-                "rule": f"v{SCORE_VERSION}", "limit_note": (f"at most {args.limit} items per split (fixed-seed sample)" + (f", every item of {', '.join(sorted(full))}" if full else "")) if args.limit else "every item",
+                "rule": f"v{SCORE_VERSION}", "limit_note": _limit_note(args.limit, limits),
                 "pairs_per_item": sum(r["pairs"] for r in all_rows) / max(1, len(all_rows)),
                 "seconds_per_item": sum(r.get("seconds", 0) for r in all_rows) / max(1, len(all_rows))}
         update_section("accuracy", markdown(results, cmd, meta))

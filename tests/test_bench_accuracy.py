@@ -93,3 +93,12 @@ def test_an_unknown_data_set_is_a_usage_error(monkeypatch, capsys):
         _run(monkeypatch, "--datasets", "summedits_nws")
     assert exit_.value.code == 2
     assert "unknown data set(s) summedits_nws" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "message"), [(["--limit-for", "fnc1_related=lots"], "--limit-for takes NAME=N or NAME=all, got 'fnc1_related=lots'"),
+                                               (["--limit-for", "fnc2=all"], "unknown data set(s) fnc2")])
+def test_bad_per_set_limits_are_usage_errors(monkeypatch, capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_:
+        _run(monkeypatch, *argv)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err

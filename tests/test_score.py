@@ -87,3 +87,12 @@ def test_a_claim_sentence_longer_than_the_model_reads_is_warned_about(nli):
 def test_empty_inputs_are_refused_with_one_line(claim, doc, message):
     with pytest.raises(InputError, match=f"^{message}$"):
         score_claim(claim, doc)
+
+
+def test_figures_dates_and_names_the_source_writes_differently_are_not_flagged(nli):
+    doc = ("Bird flu was not deemed a threat to humans until a 1997 outbreak in Hong Kong. "
+           "The European Commission said 1,200 birds were culled.")
+    v = score_claim("Bird flu was not deemed a threat to humans until 1997. The European Union's Commission said 1200 birds were culled.", doc)
+    assert [s.flags for s in v.sentences] == [[], []]
+    v = score_claim("Bird flu was not deemed a threat to humans until 1998.", doc)
+    assert v.sentences[0].flags == ["date_not_in_source: 1998"]
