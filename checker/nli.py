@@ -5,6 +5,15 @@ One backend interface, one implementation for Hugging Face sequence-classificati
 batching). The label order is read from the model's ``config.id2label``, never assumed, so any
 MNLI-style model on the hub or on disk works. Results are the same for a pair alone or in any
 batch: pairs are sorted by length only to save padding, and attention masks make padding inert.
+
+``quantize="dynamic-int8"`` (a registry field or a ``load_nli`` keyword) swaps every ``nn.Linear``
+for torch's dynamically quantized int8 version, on CPU only (other devices keep the fp32 model).
+Dynamic quantization picks one activation scale per input tensor, so a padded batch would make a
+pair's probabilities depend on its batch-mates; the quantized model therefore runs each pair in
+its own forward pass, which keeps results identical alone or in any batch. The registry names it
+as a separate entry (``nli-minilm-l6-int8``) so cached results never mix with the fp32 model's.
+scripts/bench_frontier.py measures what it costs and gains (BENCHMARKS.md, "frontier"): on 2 CPU
+cores it is not faster than fp32 and flips ~10 % of labels, so the default stays fp32.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from checker.registry import resolve
 LABELS = ("entailment", "neutral", "contradiction")
 Probs = dict[str, float]
 Progress = Callable[[int, int], None]
+QUANTIZE_MODES = ("dynamic-int8",)
+_FROM_REGISTRY = "registry"
 
 
 class NLIBackend(Protocol):
@@ -28,6 +39,25 @@ class NLIBackend(Protocol):
     def predict(self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32, progress: Progress | None = None) -> list[Probs]:
         """One {"entailment", "neutral", "contradiction"} -> probability mapping per pair."""
         ...
+
+
+def _normalise_quantize(quantize: str | None) -> str | None:
+    if quantize in (None, "", "none", "fp32"):
+        return None
+    if quantize not in QUANTIZE_MODES:
+        raise ModelError(f"unknown quantize mode {quantize!r}; expected one of {list(QUANTIZE_MODES)} or none")
+    return quantize
+
+
+def quantize_dynamic_int8(model):
+    """Replace the model's ``nn.Linear`` layers in place by dynamically quantized int8 ones (CPU kernels)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():  # torch.ao eager quantization announces its move to torchao
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
 def _label_index(id2label: dict) -> dict[str, int]:
@@ -47,10 +77,12 @@ def _label_index(id2label: dict) -> dict[str, int]:
 class CrossEncoderNLI:
     """A sequence-classification NLI model by local path or hub name."""
 
-    def __init__(self, location: str, *, name: str | None = None, device: str | None = None, max_length: int = 256, local_only: bool = True) -> None:
+    def __init__(self, location: str, *, name: str | None = None, device: str | None = None, max_length: int = 256, local_only: bool = True,
+                 quantize: str | None = None) -> None:
         import torch
         from sentence_transformers.cross_encoder import CrossEncoder
 
+        quantize = _normalise_quantize(quantize)
         if device is None:
             device = "cuda" if torch.cuda.is_available() else "cpu"
         try:
@@ -60,6 +92,10 @@ class CrossEncoderNLI:
         self.model.model.eval()
         self.name = name or location
         self.device = device
+        #: the quantization actually applied: None off the CPU, where the fp32 (or fp16) model stays
+        self.quantize = quantize if quantize and torch.device(device).type == "cpu" else None
+        if self.quantize == "dynamic-int8":
+            quantize_dynamic_int8(self.model.model)
         self.index = _label_index(self.model.model.config.id2label)
 
     def predict(self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32, progress: Progress | None = None) -> list[Probs]:
@@ -71,9 +107,11 @@ class CrossEncoderNLI:
             return []
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         probs = np.zeros((len(pairs), len(self.index)), dtype=np.float64)
+        # quantized: one forward pass per pair (a per-tensor activation scale must not see batch-mates)
+        forward_batch = 1 if self.quantize else batch_size
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            out = self.model.predict([pairs[i] for i in chunk], batch_size=batch_size, activation_fn=torch.nn.Identity(), apply_softmax=False, convert_to_numpy=True, show_progress_bar=False)
+            out = self.model.predict([pairs[i] for i in chunk], batch_size=forward_batch, activation_fn=torch.nn.Identity(), apply_softmax=False, convert_to_numpy=True, show_progress_bar=False)
             logits = np.asarray(out, dtype=np.float64).reshape(len(chunk), -1)
             logits -= logits.max(axis=1, keepdims=True)
             e = np.exp(logits)
@@ -84,9 +122,13 @@ class CrossEncoderNLI:
 
 
 @lru_cache(maxsize=4)
-def load_nli(name: str | None = None, *, device: str | None = None) -> NLIBackend:
-    """Load an NLI backend by registry name, local path or hub name; cached so models load once."""
+def load_nli(name: str | None = None, *, device: str | None = None, quantize: str | None = _FROM_REGISTRY) -> NLIBackend:
+    """Load an NLI backend by registry name, local path or hub name; cached so models load once.
+
+    ``quantize``: by default the registry entry's ``quantize`` field (none for paths and hub names);
+    ``"dynamic-int8"`` or ``None`` overrides it. Quantization applies on CPU only."""
     ref = resolve("nli", name)
     if ref.backend != "hf-sequence-classification":
         raise ModelError(f"unknown NLI backend {ref.backend!r} for model {ref.name!r}")
-    return CrossEncoderNLI(ref.location, name=ref.name, device=device, local_only=ref.local)
+    mode = ref.quantize if quantize == _FROM_REGISTRY else quantize
+    return CrossEncoderNLI(ref.location, name=ref.name, device=device, local_only=ref.local, quantize=mode)

@@ -40,6 +40,7 @@ class ModelRef:
     location: str
     local: bool
     backend: str
+    quantize: str | None = None  # e.g. "dynamic-int8": applied by the backend on CPU only
 
 
 def resolve(kind: str, name: str | None) -> ModelRef:
@@ -58,7 +59,7 @@ def resolve(kind: str, name: str | None) -> ModelRef:
         path = models_dir() / entry["path"]
         if not (path / "config.json").is_file():
             raise ModelError(f"model {name!r} is registered but its files are missing from {path}")
-        return ModelRef(name, str(path), True, entry["backend"])
+        return ModelRef(name, str(path), True, entry["backend"], entry.get("quantize"))
     path = Path(name).expanduser()
     if path.exists():
         if not (path / "config.json").is_file():

@@ -232,10 +232,9 @@ def fnc_metrics(items: list[Item], rows: dict[str, dict]) -> dict:
 # -- report -----------------------------------------------------------------------------------------
 
 
-def markdown(results: dict, command: str, meta: dict) -> str:
+def markdown(results: dict, command: str, meta: dict, heading: bool = True) -> str:
     lines = [
-        "## Accuracy on document-level benchmarks (issue 8)",
-        "",
+        *(["## Accuracy on document-level benchmarks (issue 8)", ""] if heading else []),
         f"Command: `{command}`",
         "",
         f"Run {meta['date']}; NLI model `{meta['nli']}`, embedding model `{meta['embedding']}`, scoring rule {meta['rule']}; "
@@ -301,6 +300,7 @@ def main() -> None:
     ap.add_argument("--cache-dir", type=Path, default=CACHE, help="where item scores are cached (default build/accuracy)")
     ap.add_argument("--results", type=Path, default=ROOT / "build" / "accuracy-results.json", help="where the metrics go as JSON")
     ap.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    ap.add_argument("--section", default="accuracy", help="BENCHMARKS.md section to write (another model's run goes beside the default's)")
     args = ap.parse_args()
 
     import datetime
@@ -349,7 +349,9 @@ def main() -> None:
                 "rule": f"v{SCORE_VERSION}", "limit_note": _limit_note(args.limit, limits),
                 "pairs_per_item": sum(r["pairs"] for r in all_rows) / max(1, len(all_rows)),
                 "seconds_per_item": sum(r.get("seconds", 0) for r in all_rows) / max(1, len(all_rows))}
-        update_section("accuracy", markdown(results, cmd, meta))
+        if args.section != "accuracy":
+            cmd = cmd.replace(" --write", f" --section {args.section} --write")
+        update_section(args.section, markdown(results, cmd, meta, heading=args.section == "accuracy"))
 
 
 if __name__ == "__main__":
