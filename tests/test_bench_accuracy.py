@@ -102,3 +102,18 @@ def test_bad_per_set_limits_are_usage_errors(monkeypatch, capsys, argv, message)
         _run(monkeypatch, *argv)
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_one_pooled_threshold_is_fitted_on_every_dev_split_but_strict_polytope():
+    def metrics(dev, test):
+        return {"_scores": {"dev": ([s for s, _ in dev], [y for _, y in dev]), "test": ([s for s, _ in test], [y for _, y in test])}}
+
+    results = {
+        "a": metrics([(0.1, False), (0.3, True)], [(0.25, True), (0.05, False)]),
+        "b": metrics([(0.15, False), (0.4, True)], [(0.12, False), (0.5, True)]),
+        "polytope": metrics([(0.9, False), (0.95, True)], [(0.9, True), (0.1, False)]),  # would pull the threshold to 0.93
+    }
+    t = bench_accuracy.pooled_threshold(results)
+    assert 0.15 < t < 0.3
+    assert results["a"]["bacc_pooled"] == results["b"]["bacc_pooled"] == 100.0
+    assert all("_scores" not in m for m in results.values())
