@@ -243,6 +243,15 @@ class _Lazy:
         return self._backend
 
 
+def _missing(keys: Sequence[str], inputs: Sequence[Any], found: dict[str, Any]) -> dict[str, Any]:
+    """key -> input for the inputs the cache lacks, each once, in first-seen order."""
+    missing: dict[str, Any] = {}
+    for key, item in zip(keys, inputs):
+        if key not in found and key not in missing:
+            missing[key] = item
+    return missing
+
+
 class CachedNLI(_Lazy):
     """An :class:`checker.nli.NLIBackend` that asks its backend only for pairs not in the cache.
 
@@ -259,10 +268,7 @@ class CachedNLI(_Lazy):
         pairs = [(str(p), str(h)) for p, h in pairs]
         keys = [pair_key(p, h) for p, h in pairs]
         found = self.cache.get_nli(self.model_id, keys) if self.cache else {}
-        missing: dict[str, tuple[str, str]] = {}
-        for key, pair in zip(keys, pairs):
-            if key not in found and key not in missing:
-                missing[key] = pair
+        missing = _missing(keys, pairs, found)
         if missing:
             self.calls += 1
             self.computed += len(missing)
@@ -295,10 +301,7 @@ class CachedEmbedder(_Lazy):
             return self.backend.encode([], batch_size=batch_size)
         keys = [text_key(t) for t in texts]
         found = self.cache.get_vectors(self.model_id, keys) if self.cache else {}
-        missing: dict[str, str] = {}
-        for key, text in zip(keys, texts):
-            if key not in found and key not in missing:
-                missing[key] = text
+        missing = _missing(keys, texts, found)
         if missing:
             self.calls += 1
             self.computed += len(missing)

@@ -119,12 +119,14 @@ class _Unit:
 
 @dataclass
 class _Source:
+    """A source document and what :func:`_prepare` derives from it once, for all its claims."""
+
     doc: Document
-    units: list[_Unit]
-    numbers: list  # every Quantity in the document
-    times: list  # every resolved TimeRef in the document
-    names: set[str]  # canonical entity keys in the document
-    lowered: str  # the body text, normalised (checker.analysis.entities.normalise), for name lookups
+    units: list[_Unit] = field(default_factory=list)
+    numbers: list = field(default_factory=list)  # every Quantity in the document
+    times: list = field(default_factory=list)  # every resolved TimeRef in the document
+    names: set[str] = field(default_factory=set)  # canonical entity keys in the document
+    lowered: str = ""  # the body text, normalised (checker.analysis.entities.normalise), for name lookups
     words: set[str] = field(default_factory=set)  # its words
     digits: set[str] = field(default_factory=set)  # its numbers written with digits
 
@@ -163,7 +165,7 @@ def score_claims(items: Sequence[tuple[str, str]], *, dates: Sequence[date | Non
             raise InputError(f"item {n + 1}: the document is empty")
         key = (document, when)
         if key not in sources:
-            sources[key] = _Source(_text_document(document, "b", when, f"item {n + 1} document"), [], [], [], set(), "")
+            sources[key] = _Source(_text_document(document, "b", when, f"item {n + 1} document"))
         claims_docs.append(_text_document(claim, "a", when, f"item {n + 1} claim"))
     if progress:
         progress("analysis", 0, len(sources) + len(claims_docs))
@@ -327,16 +329,14 @@ def _plan(cdoc: Document, src: _Source, texts: dict[str, int], matrix, weights: 
 
 
 def _verdict(plan: _Plan, src: _Source, probs: list[dict[str, float]], settings: Settings, weights: Weights, threshold: float) -> Verdict:
-    from checker.align import Candidate
-    from checker.judge import PairScores, Thresholds, finalize, judge_pair
-    from checker.rules import BY_CODE
+    from checker.align import Alignment, Candidate
+    from checker.judge import PairScores, Thresholds, _Draft, finalize, judge_pair
 
     t = Thresholds(contradiction=settings.contradiction_threshold, agreement=settings.agreement_threshold)
     docs = {"a": plan.doc, "b": src.doc}
     sentences: list[SentenceScore] = []
     drafts = []
     warnings = []
-    n_pairs = 0
     for sp in plan.sentences:
         c = sp.claim
         if sp.cut:
@@ -345,7 +345,6 @@ def _verdict(plan: _Plan, src: _Source, probs: list[dict[str, float]], settings:
         for unit, sim, k in sp.units:
             p = probs[k]
             z = p["entailment"] - p["contradiction"]
-            n_pairs += 1
             if z > best_z:
                 best_z, best_unit = z, unit
                 evidence = Evidence(unit.text, unit.start, unit.end, round(sim, 4), round(p["entailment"], 4), round(p["contradiction"], 4))
@@ -354,7 +353,6 @@ def _verdict(plan: _Plan, src: _Source, probs: list[dict[str, float]], settings:
         pair_contradiction = 0.0
         if sp.best is not None:
             sentence, sim, k = sp.best
-            n_pairs += 1
             forward = next(probs[j] for u, _, j in sp.units if u.sentence is sentence)
             scores = PairScores(probs[k], forward)
             pair_contradiction = scores.contradiction
@@ -373,18 +371,15 @@ def _verdict(plan: _Plan, src: _Source, probs: list[dict[str, float]], settings:
                                        round(max((sim for _, sim, _ in sp.units), default=0.0), 4),
                                        round(max((probs[k]["contradiction"] for _, _, k in sp.units), default=0.0), 4), round(pair_contradiction, 4)))
     total = min(s.score for s in sentences)
-    consistent = total >= threshold
-    from checker.align import Alignment
-
-    findings = finalize(drafts, Alignment([], {}, []), [plan.doc, src.doc], {c.id: n for n, c in enumerate(plan.doc.claims + src.doc.claims)})
-    unsupported = BY_CODE["FC302"]
-    flagged = {cid for f in findings for cid in f.claims}
+    flagged = {cid for d in drafts for cid in d.claims}
     for s, sp in zip(sentences, plan.sentences):
         if s.score < threshold and sp.claim.id not in flagged:
-            why = "; ".join(f for f in s.flags) or f"best support {s.score:+.2f} < {threshold:+.2f}"
-            findings.append(Finding(f"F{len(findings) + 1}", unsupported.kind, unsupported.severity, unsupported.code,  # type: ignore[arg-type]
-                                    f"the source does not support {sp.claim.id} ({why})", [sp.claim.id], {"score": s.score}, "nli"))
-    return Verdict(round(total, 4), consistent, threshold, sentences, findings, warnings, n_pairs)
+            why = "; ".join(s.flags) or f"best support {s.score:+.2f} < {threshold:+.2f}"
+            drafts.append(_Draft("unsupported", f"the source does not support {sp.claim.id} ({why})", [sp.claim.id], "nli", {"score": s.score}))
+    # finalize gives every finding its rule code, severity, order and id, as in compare and check
+    findings = finalize(drafts, Alignment([], {}, []), [plan.doc, src.doc], {c.id: n for n, c in enumerate(plan.doc.claims + src.doc.claims)})
+    n_pairs = sum(len(sp.units) + (sp.best is not None) for sp in plan.sentences)
+    return Verdict(round(total, 4), total >= threshold, threshold, sentences, findings, warnings, n_pairs)
 
 
 _NUMBER_SKIP = re.compile(r"^(one|a|an)$", re.I)
