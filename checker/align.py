@@ -15,6 +15,7 @@ The rule (tested in tests/test_align.py):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from checker.types import Claim, Document
 
@@ -34,7 +35,7 @@ class Alignment:
     unmatched: list[Claim]
 
 
-def align(docs: list[Document], vectors: dict[str, "object"], *, top_k: int = 3, min_similarity: float = 0.45, only_in_below: float = 0.40) -> Alignment:
+def align(docs: list[Document], vectors: dict[str, Any], *, top_k: int = 3, min_similarity: float = 0.45, only_in_below: float = 0.40) -> Alignment:
     """Build candidate pairs across every pair of documents from claim vectors (id -> unit vector)."""
     import numpy as np
 

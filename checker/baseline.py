@@ -43,8 +43,7 @@ class Entry:
 
 def fingerprints(report: Report) -> list[str]:
     """One content fingerprint per finding, in report order (the SARIF partialFingerprints value)."""
-    from checker.output.json_format import ReportIndex
-    from checker.output.linters import fingerprint
+    from checker.positions import ReportIndex, fingerprint
 
     index = ReportIndex(report)
     return [fingerprint(f, index.finding_claims(f)) for f in report.findings]
@@ -59,8 +58,7 @@ def recorded(finding: Finding, fail_on: str) -> bool:
 
 
 def entries_for(report: Report, *, fail_on: str = "error") -> list[Entry]:
-    from checker.output.json_format import ReportIndex
-    from checker.output.linters import display_path
+    from checker.positions import ReportIndex, display_path
 
     index = ReportIndex(report)
     out: dict[str, Entry] = {}
@@ -69,8 +67,7 @@ def entries_for(report: Report, *, fail_on: str = "error") -> list[Entry]:
             continue
         claims = index.finding_claims(finding)
         doc = index.documents.get(claims[0].doc) if claims else None
-        out[fp] = Entry(fp, finding.rule, finding.severity, display_path(doc.path) if doc else "", finding.message,
-                        tuple(" ".join(c.text.split()) for c in claims))
+        out[fp] = Entry(fp, finding.rule, finding.severity, display_path(doc.path) if doc else "", finding.message, tuple(" ".join(c.text.split()) for c in claims))
     return sorted(out.values(), key=lambda e: e.fingerprint)
 
 
@@ -80,7 +77,7 @@ def dumps(entries: Iterable[Entry]) -> str:
 
 
 def write_baseline(path: Path, entries: Iterable[Entry]) -> None:
-    from checker.output.write import atomic_write_text
+    from checker.files import atomic_write_text
 
     atomic_write_text(Path(path), dumps(entries))
 
@@ -96,15 +93,23 @@ def load_baseline(path: Path) -> list[Entry]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{path}: not a factcheck baseline ({exc})") from None
     if not isinstance(data, dict) or data.get("tool") != "factcheck" or not isinstance(data.get("findings"), list):
-        raise UsageError(f"{path}: not a factcheck baseline (expected {{\"tool\": \"factcheck\", \"findings\": [...]}})")
+        raise UsageError(f'{path}: not a factcheck baseline (expected {{"tool": "factcheck", "findings": [...]}})')
     if data.get("version") != VERSION:
         raise UsageError(f"{path}: baseline version {data.get('version')!r} is not supported (expected {VERSION})")
     entries = []
     for item in data["findings"]:
         if not isinstance(item, dict) or not isinstance(item.get("fingerprint"), str) or not isinstance(item.get("rule"), str):
             raise UsageError(f"{path}: baseline entry without fingerprint/rule: {item!r}")
-        entries.append(Entry(item["fingerprint"], item["rule"], str(item.get("severity", "")), str(item.get("path", "")),
-                             str(item.get("message", "")), tuple(str(c) for c in item.get("claims", []))))
+        entries.append(
+            Entry(
+                item["fingerprint"],
+                item["rule"],
+                str(item.get("severity", "")),
+                str(item.get("path", "")),
+                str(item.get("message", "")),
+                tuple(str(c) for c in item.get("claims", [])),
+            )
+        )
     return entries
 
 

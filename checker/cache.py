@@ -14,12 +14,18 @@ are deterministic) and a killed process leaves no half-written file behind.
 Why lazy: the wrappers take a zero-argument factory instead of a loaded model and call it only when
 something is missing, so a re-check of an unchanged draft loads neither model.
 
-A cache that cannot be opened or written (read-only checkout, corrupt file) is never fatal: one
-warning on stderr, and the run goes on without it.
+A cache that cannot be opened or written is never fatal. A *broken* one — a database file that
+is not SQLite or is corrupt (truncated by a full disk, overwritten), a cache directory that cannot
+be read, or a plain file where the directory should be — is moved aside (``cache-v1.sqlite3.corrupt``
+next to it, or ``<directory>.unusable-N`` beside the directory) and rebuilt empty, once, with one
+warning naming where the old one went; later runs find a healthy cache and say nothing. Anything
+else (a read-only checkout, a full disk, a database locked for longer than the timeout) is one
+warning and the run goes on without the cache.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import sqlite3
@@ -62,9 +68,60 @@ def pair_key(premise: str, hypothesis: str) -> str:
     return hashlib.sha256(f"{len(premise)}:{premise}\x00{hypothesis}".encode("utf-8")).hexdigest()
 
 
-def _warn(message: str) -> None:
-    sys.stderr.write(f"factcheck: warning: cache: {' '.join(str(message).split())}; continuing without it\n")
+def _warn(message: str, outcome: str = "continuing without it") -> None:
+    sys.stderr.write(f"factcheck: warning: cache: {' '.join(str(message).split())}; {outcome}\n")
     sys.stderr.flush()
+
+
+_ASIDE_SUFFIX = ".corrupt"
+
+
+def _reason(exc: BaseException) -> str:
+    """An error in a few words: the OS's text for OSError ("Permission denied"), SQLite's otherwise."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def _is_corrupt(exc: BaseException) -> bool:
+    """SQLite says the file is not a database or is damaged (SQLITE_NOTADB, SQLITE_CORRUPT*)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name:
+        return name == "SQLITE_NOTADB" or name.startswith("SQLITE_CORRUPT")
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text)
+
+
+def _is_unreadable(exc: BaseException) -> bool:
+    """The cache directory cannot be used as one: not readable/searchable, or not a directory."""
+    if isinstance(exc, (PermissionError, NotADirectoryError, FileExistsError)):
+        return True
+    return getattr(exc, "sqlite_errorname", "") == "SQLITE_CANTOPEN"
+
+
+def _move_db_aside(path: Path) -> Path:
+    """Rename the database and its WAL/shared-memory files to ``<name>.corrupt*`` (replacing an
+    older aside copy, so at most one is kept). The WAL must go too: left behind, it would be
+    replayed into the new, empty database."""
+    aside = path.with_name(path.name + _ASIDE_SUFFIX)
+    for extra in ("", "-wal", "-shm"):
+        src = path.with_name(path.name + extra)
+        dst = aside.with_name(aside.name + extra)
+        if src.exists() or src.is_symlink():
+            os.replace(src, dst)
+        elif dst.exists() and extra:
+            dst.unlink()  # an older copy's WAL must not pair with this copy
+    return aside
+
+
+def _move_dir_aside(directory: Path) -> Path:
+    """Rename an unusable cache directory (or a file in its place) to ``<name>.unusable-N``."""
+    for n in range(1, 1000):
+        aside = directory.with_name(f"{directory.name}.unusable-{n}")
+        if not (aside.exists() or aside.is_symlink()):
+            directory.rename(aside)
+            return aside
+    raise OSError(f"too many earlier copies of {directory} moved aside")
 
 
 class Cache:
@@ -74,6 +131,15 @@ class Cache:
         self.directory = Path(directory)
         self.path = self.directory / DB_NAME
         self.enabled = True
+        self.timeout = timeout
+        self._rebuilt = False  # at most one rebuild per run (see _recover)
+        self._connect()
+
+    def _connect(self) -> None:
+        """Open (creating if needed) the database; on failure nothing stays open."""
+        timeout = self.timeout
+        if self.directory.exists() and not self.directory.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(self.directory))
         self.directory.mkdir(parents=True, exist_ok=True)
         ignore = self.directory / ".gitignore"
         if not ignore.exists():  # keep the cache out of version control wherever it lives
@@ -81,11 +147,19 @@ class Cache:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a writer takes the lock
         # up front and waits on busy_timeout instead of failing half-way through a transaction.
         self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        try:
+            self._prepare(timeout)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _prepare(self, timeout: float) -> None:
         self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         self._enable_wal(timeout)
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
         self._db.execute("CREATE TABLE IF NOT EXISTS nli (model TEXT NOT NULL, key TEXT NOT NULL, entailment REAL NOT NULL, neutral REAL NOT NULL, contradiction REAL NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+        self._inode = self.path.stat().st_ino
 
     def _enable_wal(self, timeout: float) -> None:
         """Switch to WAL, retrying: the switch needs a moment of exclusive access, and SQLite answers
@@ -126,25 +200,58 @@ class Cache:
                 marks = ",".join("?" * len(chunk))
                 rows += self._db.execute(f"SELECT key, {columns} FROM {table} WHERE model = ? AND key IN ({marks})", (model, *chunk)).fetchall()
         except sqlite3.Error as exc:
-            self._disable(exc)
-            return []
+            self._recover(exc)
+            return []  # a rebuilt cache is empty
         return rows
 
     def _insert(self, table: str, width: int, rows: Iterable[tuple]) -> None:
         rows = list(rows)
         if not self.enabled or not rows:
             return
-        marks = ",".join("?" * width)
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", rows)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+            self._write(table, width, rows)
         except sqlite3.Error as exc:
+            if self._recover(exc):
+                try:
+                    self._write(table, width, rows)
+                except sqlite3.Error as again:
+                    self._disable(again)
+
+    def _write(self, table: str, width: int, rows: list[tuple]) -> None:
+        """One transaction; rolled back (and the error raised) if the insert fails."""
+        marks = ",".join("?" * width)
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", rows)
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _recover(self, exc: sqlite3.Error) -> bool:
+        """After an error in use: a corrupt database is moved aside and rebuilt (once per run,
+        one warning); True when the cache is usable again. Anything else disables the cache."""
+        if not (self.enabled and _is_corrupt(exc) and not self._rebuilt):
             self._disable(exc)
+            return False
+        self._rebuilt = True
+        try:
+            self._db.close()
+            aside = None
+            try:
+                replaced = self.path.stat().st_ino != self._inode  # another process rebuilt it already
+            except FileNotFoundError:
+                replaced = True
+            if not replaced:
+                aside = _move_db_aside(self.path)
+            self._connect()
+        except (OSError, sqlite3.Error) as again:
+            self._disable(again)
+            return False
+        if aside is not None:
+            _warn(f"{self.path}: {_reason(exc)}", f"moved it to {aside} and started an empty cache")
+        return True
 
     def _disable(self, exc: Exception) -> None:
         if self.enabled:
@@ -180,12 +287,32 @@ class Cache:
 
 
 def open_cache(directory: Path | str) -> Cache | None:
-    """The cache in ``directory``, or None (after one warning) when it cannot be used."""
+    """The cache in ``directory``, or None (after one warning) when it cannot be used.
+
+    A broken cache (see the module docstring) is moved aside and rebuilt once, with one warning."""
+    directory = Path(directory)
     try:
         return Cache(directory)
     except (OSError, sqlite3.Error) as exc:
-        _warn(f"{directory}: {exc}")
+        first = exc
+    if not (_is_corrupt(first) or _is_unreadable(first)):
+        _warn(f"{directory}: {first}")
         return None
+    try:  # another process may have rebuilt it in the meantime
+        return Cache(directory)
+    except (OSError, sqlite3.Error):
+        pass
+    try:
+        if _is_corrupt(first):
+            aside = _move_db_aside(directory / DB_NAME)
+        else:
+            aside = _move_dir_aside(directory)
+        cache = Cache(directory)
+    except (OSError, sqlite3.Error) as exc:
+        _warn(f"{directory}: {_reason(first)}; rebuilding it failed: {_reason(exc)}")
+        return None
+    _warn(f"{directory}: {_reason(first)}", f"moved it to {aside} and started an empty cache")
+    return cache
 
 
 # -- model identity ------------------------------------------------------------------------------
@@ -209,12 +336,15 @@ def folder_signature(folder: Path) -> str:
 
 def model_identity(kind: str, name: str | None) -> tuple[str, str]:
     """(display name, cache identity) of a model from the registry, a local folder or the hub."""
+    from checker.nli import precision_tag
     from checker.registry import resolve
 
     ref = resolve(kind, name)
+    # NLI probabilities depend on the device kind and number format the model runs in
+    tag = f":{precision_tag(quantize=ref.quantize)}" if kind == "nli" else ""
     if not ref.local:
-        return ref.name, f"{kind}:{FORMAT}:hub:{ref.location}"
-    return ref.name, f"{kind}:{FORMAT}:{ref.name}:{folder_signature(Path(ref.location))}"
+        return ref.name, f"{kind}:{FORMAT}:hub:{ref.location}{tag}"
+    return ref.name, f"{kind}:{FORMAT}:{ref.name}:{folder_signature(Path(ref.location))}{tag}"
 
 
 # -- wrappers ------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ Nothing here imports torch at module level; :func:`score_examples` does, through
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import math
@@ -126,7 +125,7 @@ def _parse_line(raw: str, where: str, number: int, base: Path, loaded: dict, max
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
     if not isinstance(record, dict):
-        raise InputError(f"{where}: expected a JSON object {{\"claim\": …, \"label\": …}}, got {type(record).__name__}")
+        raise InputError(f'{where}: expected a JSON object {{"claim": …, "label": …}}, got {type(record).__name__}')
     unknown = [k for k in record if k not in FIELDS]
     if unknown:
         raise InputError(f"{where}: unknown field {unknown[0]!r} (known: {', '.join(FIELDS)})")
@@ -189,7 +188,7 @@ def parse_label(value: Any, where: str) -> bool:
     if isinstance(value, str) and value.strip().lower() in CONSISTENT_LABELS:
         return CONSISTENT_LABELS[value.strip().lower()]
     shown = json.dumps(value, ensure_ascii=False)
-    raise InputError(f"{where}: unknown label {shown} (use \"consistent\" or \"inconsistent\", true/false or 1/0)")
+    raise InputError(f'{where}: unknown label {shown} (use "consistent" or "inconsistent", true/false or 1/0)')
 
 
 def _load(base: Path, name: str, where: str, loaded: dict, max_file_mb: float) -> tuple[str, date | None]:
@@ -225,8 +224,7 @@ def check_counts(examples: Sequence[Example], path: Path | str) -> tuple[int, in
     pos = sum(e.consistent for e in examples)
     neg = len(examples) - pos
     if pos < MIN_PER_CLASS or neg < MIN_PER_CLASS:
-        raise InputError(f"{path}: calibration needs at least {MIN_PER_CLASS} consistent and {MIN_PER_CLASS} inconsistent examples, "
-                         f"got {pos} consistent and {neg} inconsistent")
+        raise InputError(f"{path}: calibration needs at least {MIN_PER_CLASS} consistent and {MIN_PER_CLASS} inconsistent examples, got {pos} consistent and {neg} inconsistent")
     return pos, neg
 
 
@@ -337,8 +335,7 @@ class Flagged:
         return self.inconsistent / self.total_inconsistent if self.total_inconsistent else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"threshold": self.threshold, "flagged": self.flagged, "flagged_inconsistent": self.inconsistent,
-                "precision": _r(self.precision), "recall": _r(self.recall)}
+        return {"threshold": self.threshold, "flagged": self.flagged, "flagged_inconsistent": self.inconsistent, "precision": _r(self.precision), "recall": _r(self.recall)}
 
 
 def flagged_at(contradictions: Sequence[float], labels: Sequence[bool], threshold: float) -> Flagged:
@@ -346,8 +343,14 @@ def flagged_at(contradictions: Sequence[float], labels: Sequence[bool], threshol
     return Flagged(threshold, len(hit), sum(not y for y in hit), sum(not y for y in labels))
 
 
-def fit_contradiction_threshold(contradictions: Sequence[float], labels: Sequence[bool], *, min_precision: float = DEFAULT_MIN_PRECISION,
-                                min_items: int = MIN_FLAGGED, grid: Sequence[float] = CONTRADICTION_GRID) -> float | None:
+def fit_contradiction_threshold(
+    contradictions: Sequence[float],
+    labels: Sequence[bool],
+    *,
+    min_precision: float = DEFAULT_MIN_PRECISION,
+    min_items: int = MIN_FLAGGED,
+    grid: Sequence[float] = CONTRADICTION_GRID,
+) -> float | None:
     """The lowest grid value at which at least ``min_items`` examples reach it and at least
     ``min_precision`` of those are labelled inconsistent; None when no value qualifies."""
     for t in grid:
@@ -418,8 +421,7 @@ class Calibration:
                 "current": self.support_current,
                 "fitted": self.support_fitted,
                 "changed": self.support_fitted != self.support_current,
-                "balanced_accuracy": {"current": _r(self.accuracy_current), "fitted": _r(self.accuracy_fitted),
-                                      "cross_validated": _r(self.accuracy_cv), "folds": self.folds},
+                "balanced_accuracy": {"current": _r(self.accuracy_current), "fitted": _r(self.accuracy_fitted), "cross_validated": _r(self.accuracy_cv), "folds": self.folds},
                 "confusion": self.confusion(self.support_fitted),
             },
             "contradiction_threshold": {
@@ -433,8 +435,15 @@ class Calibration:
                 "at_fitted": self.flagged(fitted).to_json() if fitted is not None else None,
             },
             "items": [
-                {"line": i.example.line, "id": i.example.id, "label": i.example.label, "score": i.score,
-                 "contradiction": i.contradiction, "consistent_at_fitted": i.score >= self.support_fitted, "warnings": i.warnings}
+                {
+                    "line": i.example.line,
+                    "id": i.example.id,
+                    "label": i.example.label,
+                    "score": i.score,
+                    "contradiction": i.contradiction,
+                    "consistent_at_fitted": i.score >= self.support_fitted,
+                    "warnings": i.warnings,
+                }
                 for i in self.items
             ],
         }
@@ -450,8 +459,7 @@ def score_examples(examples: Sequence[Example], settings: Settings, progress: Pr
     return score_claims([(e.claim, e.document) for e in examples], dates=[e.date for e in examples], settings=settings, progress=progress)
 
 
-def calibrate(examples: Sequence[Example], settings: Settings, *, min_precision: float = DEFAULT_MIN_PRECISION,
-              progress: Progress | None = None) -> Calibration:
+def calibrate(examples: Sequence[Example], settings: Settings, *, min_precision: float = DEFAULT_MIN_PRECISION, progress: Progress | None = None) -> Calibration:
     """Score the examples and fit both thresholds (see the module docstring)."""
     labels = [e.consistent for e in examples]
     verdicts = score_examples(examples, settings, progress)
@@ -463,7 +471,7 @@ def calibrate(examples: Sequence[Example], settings: Settings, *, min_precision:
         # The contradiction threshold changes which sentences the decision policy caps: score again
         # (the cache, when there is one, makes this cheap) so support_threshold fits the new scores.
         rescore = (lambda stage, done, total: progress(f"rescoring: {stage}", done, total)) if progress else None
-        verdicts = score_examples(examples, dataclasses.replace(settings, contradiction_threshold=fitted_c), rescore)
+        verdicts = score_examples(examples, settings.with_overrides(contradiction_threshold=fitted_c), rescore)
     scores = [v.score for v in verdicts]
     fitted_s = fit_support_threshold(scores, labels, current)
     items = [ItemResult(e, v.score, c, list(v.warnings)) for e, v, c in zip(examples, verdicts, contradictions)]
@@ -575,13 +583,111 @@ def updated_text(cfg: ConfigFile, values: dict[str, float]) -> str:
 
 
 def diff(cfg: ConfigFile, new_text: str) -> str:
-    lines = difflib.unified_diff(cfg.original.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                                 fromfile=str(cfg.path) if cfg.exists else "/dev/null", tofile=str(cfg.path))
+    lines = difflib.unified_diff(
+        cfg.original.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=str(cfg.path) if cfg.exists else "/dev/null", tofile=str(cfg.path)
+    )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 def write_config(cfg: ConfigFile, new_text: str) -> None:
     """Replace the file atomically (temp file in the same directory, then ``os.replace``)."""
-    from checker.output.write import atomic_write_text
+    from checker.files import atomic_write_text
 
     atomic_write_text(cfg.path, new_text)
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What ``factcheck calibrate`` did: the fit, the config file and the change to it."""
+
+    result: Calibration
+    cfg: ConfigFile
+    labelled: Path
+    changes: str  # unified diff of the config file; empty when it already holds the values
+    dry_run: bool
+
+    @property
+    def written(self) -> bool:
+        return not self.dry_run and bool(self.changes)
+
+    def warnings(self) -> list[str]:
+        """One line per example warning, naming the labelled file's line."""
+        return [f"{self.labelled}:{item.example.line}: {' '.join(w.split())}" for item in self.result.items for w in item.warnings]
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.result.to_json()
+        data["config"] = {"path": str(self.cfg.path), "exists": self.cfg.exists, "written": self.written, "dry_run": self.dry_run, "diff": self.changes}
+        return data
+
+    def to_text(self) -> str:
+        cfg = self.cfg
+        lines = [calibration_text(self.result, self.labelled)]
+        if not self.changes:
+            lines.append(f"{cfg.path} already holds these values")
+        else:
+            action = ("would create" if not cfg.exists else "would update") if self.dry_run else ("created" if not cfg.exists else "updated")
+            lines.append(f"{action} {cfg.path}" + (":" if self.dry_run else ""))
+        text = "\n".join(lines) + "\n"
+        return text + self.changes if self.dry_run and self.changes else text
+
+
+def run_calibration(
+    labelled: Path,
+    *,
+    config: Path | None,
+    cwd: Path,
+    min_precision: float = DEFAULT_MIN_PRECISION,
+    dry_run: bool = False,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Read the examples, fit both thresholds and (unless ``dry_run``) write them into the config file."""
+    from checker.pipeline import command_line_cache_dir
+
+    if not 0.0 < min_precision <= 1.0:
+        raise UsageError(f"--min-precision must be above 0 and at most 1, got {min_precision:g}")
+    cfg = read_config(config_target(config, cwd))
+    settings = settings_for(cfg)
+    settings = settings.with_overrides("command line", cache_dir=command_line_cache_dir(settings, cache_dir, no_cache))
+    examples = read_examples(labelled, max_file_mb=settings.max_file_mb)
+    check_counts(examples, labelled)
+    result = calibrate(examples, settings, min_precision=min_precision, progress=progress)
+    new_text = updated_text(cfg, result.values())
+    changes = diff(cfg, new_text)
+    if not dry_run and changes:
+        write_config(cfg, new_text)
+    return Outcome(result, cfg, labelled, changes, dry_run)
+
+
+def calibration_text(result: Calibration, labelled: Path) -> str:
+    """The text summary of a fit: counts, both thresholds, before and after."""
+
+    def num(x: float) -> str:
+        return str(round(float(x), 6))
+
+    s_change = f"{num(result.support_current)} -> {num(result.support_fitted)}" if result.support_fitted != result.support_current else f"{num(result.support_current)} (unchanged)"
+    lines = [
+        f"{labelled}: {len(result.items)} examples ({result.consistent} consistent, {result.inconsistent} inconsistent)",
+        f"support_threshold        {s_change}: balanced accuracy {result.accuracy_current:.3f} -> {result.accuracy_fitted:.3f}, "
+        f"{result.folds}-fold cross-validated {result.accuracy_cv:.3f}",
+    ]
+    now = result.flagged(result.contradiction_current)
+    at_now = f"at {num(result.contradiction_current)}: {now.flagged} flagged" + (f", precision {now.precision:.2f}" if now.flagged else "")
+    if result.contradiction_fitted is None:
+        lines.append(
+            f"contradiction_threshold  {num(result.contradiction_current)} (unchanged): no value in 0.50..0.99 flags at least "
+            f"{result.min_items} examples with precision >= {result.min_precision:.2f} ({at_now})"
+        )
+    else:
+        f = result.flagged(result.contradiction_fitted)
+        c_change = (
+            f"{num(result.contradiction_current)} -> {num(result.contradiction_fitted)}"
+            if result.contradiction_fitted != result.contradiction_current
+            else f"{num(result.contradiction_current)} (unchanged)"
+        )
+        lines.append(f"contradiction_threshold  {c_change}: {f.flagged} flagged, precision {f.precision:.2f}, recall {f.recall:.2f} ({at_now})")
+    return "\n".join(lines)

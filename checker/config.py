@@ -1,115 +1,227 @@
-"""Settings: one dataclass, read from ``[tool.factcheck]`` and overridden by command-line options.
+"""Settings: one pydantic model, read from ``[tool.factcheck]`` and overridden by command-line options.
+
+Every value the pipeline and the decision policy use is a field of :class:`Settings`, with its
+default, its range and a one-line description (``docs/settings.md`` is generated from them). The
+model is validated wherever it is built: ``Settings(...)`` in library code, a config file, or
+command-line overrides. A wrong value or an unknown key is a :class:`~checker.errors.SettingsError`
+with one line naming the key and where it came from: a misspelt threshold that is silently ignored
+would change what the checker reports without anyone noticing.
 
 Configuration is discovered the way ruff does it: walk up from a start directory and take the
-nearest ``factcheck.toml`` or ``pyproject.toml`` that configures factcheck. Mistakes in the file
-(an unknown key, a value of the wrong type) are errors, not warnings: a misspelt threshold that
-is silently ignored would change what the checker reports without anyone noticing.
+nearest ``factcheck.toml`` or ``pyproject.toml`` that configures factcheck.
+
+Adding a setting is one line in :class:`Settings` (a ``Field`` with a default, bounds and a
+description), then ``python scripts/gen_docs.py`` to refresh docs/settings.md.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Iterable
+from contextvars import ContextVar
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any, Literal
 
-from checker.errors import UsageError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from checker.errors import SettingsError
 from checker.rules import RULES
 
-FAIL_ON_CHOICES = ("error", "warning", "info", "none")
+FailOn = Literal["error", "warning", "info", "none"]
+FAIL_ON_CHOICES: tuple[str, ...] = ("error", "warning", "info", "none")
 CONFIG_FILES = ("factcheck.toml", "pyproject.toml")  # checked in this order in each directory
+TABLE = "[tool.factcheck]"
+NOT_IN_FILES = frozenset({"config_dir"})  # fields set by the loader, never by a config file
 
 
-@dataclass
-class Settings:
-    """Everything a run can be configured with.
+# Where the values being validated come from, for error messages: (origin, file key -> field name).
+_ORIGIN: ContextVar[tuple[str, dict[str, str]]] = ContextVar("settings_origin", default=("settings", {}))
 
-    Defaults:
 
-    - ``nli_model="default"``: the shipped NLI model; a registry name, hub name or local path.
-    - ``embedding_model="default"``: the shipped sentence-embedding model used for alignment.
-    - ``align_min_similarity=0.45``: cosine similarity below which two claims are never aligned.
-    - ``align_top_k=3``: candidate counterparts kept per claim before NLI.
-    - ``contradiction_threshold=0.80``: NLI contradiction probability needed for FC101.
-    - ``agreement_threshold=0.80``: NLI entailment probability needed for FC001.
-    - ``support_threshold=0.0``: the score (from -1 to 1, :mod:`checker.score`) below which a claim
-      is not supported by its source; ``factcheck calibrate`` fits it on labelled examples.
-    - ``fail_on="error"``: lowest severity that makes the exit code 1 (``none``: never).
-    - ``select=[]``: rule codes to report (empty: all rules). Prefixes (``FC1``) and rule
-      names are accepted and expanded to full codes by :meth:`validate`.
-    - ``ignore=[]``: rule codes never reported (wins over ``select``); same forms as ``select``.
-    - ``per_file_ignores={}``: glob pattern -> rule codes never reported for findings located in
-      matching documents, like ruff's ``per-file-ignores`` (TOML ``per-file-ignores`` or
-      ``per_file_ignores``); codes take the same forms as ``ignore``. A finding's location is the
-      document of its first claim (the draft in ``check``, document a or b in ``compare``). See
-      :func:`path_matches` for how patterns match.
-    - ``max_file_mb=10``: documents larger than this (in MB of 10^6 bytes) are refused.
-    - ``aliases={}``: extra entity aliases, canonical name -> other names (``{"kyiv": ["kiev"]}``).
-    - ``cache_dir=""``: where embeddings and NLI results are cached (:mod:`checker.cache`). For the
-      command line, empty means ``$FACTCHECK_CACHE_DIR`` or ``.factcheck-cache`` in the working
-      directory (``--no-cache`` turns it off); for library calls empty means no cache, so that
-      embedding factcheck never writes files nobody asked for.
-    """
+def _unit(default: float, description: str) -> Any:
+    """A value in [0, 1]: a probability, a cosine similarity or a match ratio."""
+    return Field(default, ge=0.0, le=1.0, description=description)
 
-    nli_model: str = "default"
-    embedding_model: str = "default"
-    align_min_similarity: float = 0.45
-    align_top_k: int = 3
-    contradiction_threshold: float = 0.80
-    agreement_threshold: float = 0.80
-    support_threshold: float = 0.0
-    fail_on: str = "error"
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    max_file_mb: float = 10
-    aliases: dict[str, list[str]] = field(default_factory=dict)
-    cache_dir: str = ""
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+
+class Settings(BaseModel):
+    """Everything a run can be configured with (see docs/settings.md for the table)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    # -- models
+    nli_model: str = Field("default", description="NLI model: a registry name (models/registry.json), a local folder or a hub name.")
+    embedding_model: str = Field("default", description="Sentence-embedding model used for alignment (same forms as nli_model).")
+
+    # -- alignment (checker/align.py)
+    align_min_similarity: float = _unit(0.45, "Cosine similarity below which two claims are never aligned.")
+    align_top_k: int = Field(3, ge=1, description="Candidate counterparts kept per claim and document before NLI.")
+    align_only_in_below: float = _unit(0.40, "A claim whose best similarity to every other document is below this has no counterpart (FC301 / FC302).")
+
+    # -- decision policy (checker/judge.py, docs/decision-policy.md)
+    contradiction_threshold: float = _unit(0.80, "NLI contradiction probability needed in both directions for FC101 / FC102 / FC103.")
+    agreement_threshold: float = _unit(0.80, "NLI entailment probability (either direction) needed for FC001.")
+    contradiction_signal: float = _unit(
+        0.50, "Contradiction (lower of both directions) that counts as a conflict signal: the entity check needs it; agreement needs both directions below it."
+    )
+    symbolic_min_similarity: float = _unit(0.70, "Similarity from which the number and entity checks trust a mismatch (FC201 / FC202).")
+    time_min_similarity: float = _unit(0.60, "Similarity from which clearly disjoint resolved times make a pair FC203 different_time.")
+    nli_min_similarity: float = _unit(0.60, "Similarity below which an NLI contradiction is noise: the claims are about different things.")
+    paraphrase_similarity: float = _unit(0.75, "Similarity that counts as a close paraphrase (FC001 without NLI entailment, when nothing conflicts).")
+    verbatim_ratio: float = _unit(0.90, "Word-sequence match ratio from which two sentences are the same text (FC001).")
+    quote_ratio: float = _unit(0.80, "Word-sequence match ratio from which two quotations are the same quotation (FC104 when they differ).")
+    dispute_link_similarity: float = _unit(0.75, "Similarity from which an attributed claim is linked to a dispute (FC103) without sharing the disputed verb.")
+    support_threshold: float = Field(0.0, ge=-1.0, le=1.0, description="checker.score: the score below which a claim is not supported (fit it with `factcheck calibrate`).")
+
+    # -- what is reported
+    fail_on: FailOn = Field("error", description="Lowest severity that makes the exit code 1 (`none`: never).")
+    select: list[str] = Field(default_factory=list, description="Rule codes, prefixes (FC1) or names to report; empty: all.")
+    ignore: list[str] = Field(default_factory=list, description="Rule codes never reported (wins over select); same forms as select.")
+    per_file_ignores: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Glob pattern -> rule codes dropped for findings located in matching documents (TOML key `per-file-ignores`).",
+    )
+
+    # -- input and environment
+    max_file_mb: float = Field(10, gt=0, description="Documents larger than this (MB of 10^6 bytes) are refused.")
+    aliases: dict[str, list[str]] = Field(default_factory=dict, description='Extra entity aliases: canonical name -> other names ({"kyiv" = ["Kiev"]}).')
+    cache_dir: str = Field(
+        "",
+        description="Cache of embeddings and NLI results. Command line: empty means $FACTCHECK_CACHE_DIR or ./.factcheck-cache; library: no cache.",
+    )
     #: Directory that ``per_file_ignores`` patterns are relative to: the config file's directory
-    #: (set when loading a file; not a TOML key). Empty: the working directory.
-    config_dir: str = field(default="", metadata={"toml": False})
+    #: (set by the loader; not a TOML key). Empty: the working directory.
+    config_dir: str = Field("", description="Set by the loader: the config file's directory (per-file-ignores are relative to it).")
 
-    def validate(self, origin: str = "settings") -> Settings:
-        """Check values that a type alone does not constrain; ``origin`` names the source in errors."""
-        for name in ("align_min_similarity", "contradiction_threshold", "agreement_threshold"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise UsageError(f"{origin}: {name} must be between 0 and 1, got {value}")
-        if not -1.0 <= self.support_threshold <= 1.0:
-            raise UsageError(f"{origin}: support_threshold must be between -1 and 1, got {self.support_threshold}")
-        if self.align_top_k < 1:
-            raise UsageError(f"{origin}: align_top_k must be at least 1, got {self.align_top_k}")
-        if self.max_file_mb <= 0:
-            raise UsageError(f"{origin}: max_file_mb must be positive, got {self.max_file_mb}")
-        if self.fail_on not in FAIL_ON_CHOICES:
-            raise UsageError(
-                f"{origin}: fail_on must be one of {', '.join(FAIL_ON_CHOICES)}, got {self.fail_on!r}"
-            )
-        self.select = normalise_codes(self.select, f"{origin}: select")
-        self.ignore = normalise_codes(self.ignore, f"{origin}: ignore")
-        if not isinstance(self.per_file_ignores, dict):
-            raise UsageError(f"{origin}: per-file-ignores must be a table of pattern -> list of rule codes")
-        if any(not str(pattern).strip() for pattern in self.per_file_ignores):
-            raise UsageError(f"{origin}: per-file-ignores has an empty pattern")
-        self.per_file_ignores = {
-            str(pattern): normalise_codes(codes, f"{origin}: per-file-ignores[{pattern!r}]")
-            for pattern, codes in self.per_file_ignores.items()
-        }
-        return self
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            origin, keys = _ORIGIN.get()
+            raise SettingsError(describe_error(exc, origin, keys)) from None
 
-    def with_overrides(self, **overrides: Any) -> Settings:
-        """A copy with the given non-None values replaced (command-line options win over the file)."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+    # -- validators: everything else is the field types and bounds above
+
+    @field_validator("cache_dir", "config_dir", mode="before")
+    @classmethod
+    def _path_as_text(cls, value: Any) -> Any:
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _single_alias(cls, value: Any) -> Any:
+        """``{"kyiv" = "Kiev"}``: one alias needs no list (per-file-ignores must list its codes)."""
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        return expand_codes(value)
+
+    @field_validator("per_file_ignores")
+    @classmethod
+    def _per_file_codes(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if any(not pattern.strip() for pattern in value):
+            raise ValueError("has an empty pattern")
+        out = {}
+        for pattern, codes in value.items():
+            try:
+                out[pattern] = expand_codes(codes)
+            except ValueError as exc:
+                raise ValueError(f"[{pattern!r}]: {exc}") from None
+        return out
+
+    # -- building
+
+    @classmethod
+    def build(cls, values: dict[str, Any], origin: str, *, keys: dict[str, str] | None = None) -> Settings:
+        """Validate ``values``; errors name ``origin`` (a file, "command line") and the key as written."""
+        token = _ORIGIN.set((origin, keys or {}))
+        try:
+            return cls(**values)
+        finally:
+            _ORIGIN.reset(token)
+
+    def with_overrides(self, origin: str = "settings", **overrides: Any) -> Settings:
+        """A validated copy with the given non-None values replaced (command-line options win over the file)."""
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        return self.build({**self.model_dump(), **changes}, origin) if changes else self
+
+    @classmethod
+    def file_keys(cls) -> list[str]:
+        """The keys a config file may set."""
+        return [name for name in cls.model_fields if name not in NOT_IN_FILES]
 
 
-def normalise_codes(codes: Iterable[str], origin: str) -> list[str]:
-    """Full rule codes from comma lists of codes, prefixes or rule names/kinds.
+# -- error messages -----------------------------------------------------------------------------
+
+_EXPECTED = {
+    "int_type": "an integer",
+    "float_type": "a number",
+    "string_type": "a string",
+    "list_type": "a list",
+    "dict_type": "a table",
+    "bool_type": "true or false",
+}
+
+
+def describe_error(exc: ValidationError, origin: str, keys: dict[str, str] | None = None) -> str:
+    """The first problem of a ValidationError as one line: where, which key, what is wrong, what was given."""
+    err = exc.errors(include_url=False)[0]
+    loc = list(err["loc"])
+    name = str(loc[0]) if loc else ""
+    key = (keys or {}).get(name, name)
+    inner = "".join(f"[{part!r}]" for part in loc[1:])
+    given = f", got {err['input']!r}" if "input" in err and not isinstance(err["input"], dict | Settings) else ""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return _unknown_key(origin, key)
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than") and not inner:
+        return f"{origin}: {key} must be {_bounds(name)}{given}"
+    if kind == "literal_error":
+        return f"{origin}: {key}{inner} must be one of {', '.join(FAIL_ON_CHOICES)}{given}"
+    if kind in _EXPECTED:
+        return f"{origin}: {key}{inner} must be {_EXPECTED[kind]}{given}"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"{origin}: {key}{inner}{'' if message.startswith('[') else ': '}{message}"
+
+
+def _unknown_key(origin: str, key: str) -> str:
+    in_table = f" in {TABLE}" if origin not in ("settings", "command line") else ""
+    return f"{origin}: unknown key {key!r}{in_table} (known: {', '.join(sorted(Settings.file_keys()))})"
+
+
+def _bounds(name: str) -> str:
+    """The range a field accepts, from its declared bounds: "between 0 and 1", "at least 1", "positive"."""
+    limits: dict[str, float] = {}
+    for meta in Settings.model_fields[name].metadata:
+        for attr in ("ge", "le", "gt", "lt"):
+            if getattr(meta, attr, None) is not None:
+                limits[attr] = getattr(meta, attr)
+    if "ge" in limits and "le" in limits:
+        return f"between {limits['ge']:g} and {limits['le']:g}"
+    if limits.get("gt") == 0:
+        return "positive"
+    if "ge" in limits:
+        return f"at least {limits['ge']:g}"
+    if "gt" in limits:
+        return f"greater than {limits['gt']:g}"
+    return f"at most {limits.get('le', limits.get('lt')):g}"
+
+
+# -- rule codes ---------------------------------------------------------------------------------
+
+
+def expand_codes(codes: Iterable[str]) -> list[str]:
+    """Full rule codes from comma lists of codes, prefixes or rule names/kinds; ValueError on a typo.
 
     Prefixes work like ruff's (``FC1`` selects FC101-FC104) and names like ``contradiction`` or
     ``only-in-one-report`` are accepted too; all are expanded to full codes here, so everything
-    downstream (the pipeline included) can match codes exactly. An item that matches no rule is
-    an error: a typo must fail loudly rather than select nothing.
+    downstream can match codes exactly. An item that matches no rule is an error: a typo must fail
+    loudly rather than select nothing.
     """
     out: list[str] = []
     for item in codes:
@@ -122,10 +234,17 @@ def normalise_codes(codes: Iterable[str], origin: str) -> list[str]:
                 r.code for r in RULES if key in (r.kind, r.name.replace("-", "_")) or (r.kind == "only_in" and key.startswith("only_in"))
             ]
             if not matched:
-                known = ", ".join(r.code for r in RULES)
-                raise UsageError(f"{origin}: unknown rule code {token!r} (known: {known})")
+                raise ValueError(f"unknown rule code {token!r} (known: {', '.join(r.code for r in RULES)})")
             out += [code for code in matched if code not in out]
     return out
+
+
+def normalise_codes(codes: Iterable[str], origin: str) -> list[str]:
+    """:func:`expand_codes` with errors as one line naming ``origin`` (an option, a comment)."""
+    try:
+        return expand_codes(codes)
+    except ValueError as exc:
+        raise SettingsError(f"{origin}: {exc}" if origin else str(exc)) from None
 
 
 def rule_enabled(code: str, select: list[str], ignore: list[str]) -> bool:
@@ -156,58 +275,10 @@ def path_matches(path: str | Path, pattern: str, root: str | Path = "") -> bool:
 
 def per_file_ignored(code: str, path: str | Path, settings: Settings) -> bool:
     """Whether ``settings.per_file_ignores`` drops rule ``code`` for a finding located in ``path``."""
-    return any(
-        any(code.startswith(prefix) for prefix in codes) and path_matches(path, pattern, settings.config_dir)
-        for pattern, codes in settings.per_file_ignores.items()
-    )
+    return any(any(code.startswith(prefix) for prefix in codes) and path_matches(path, pattern, settings.config_dir) for pattern, codes in settings.per_file_ignores.items())
 
 
 # -- reading files ------------------------------------------------------------------------------
-
-_FIELD_TYPES: dict[str, str] = {f.name: str(f.type) for f in fields(Settings) if f.metadata.get("toml", True)}
-
-
-def _check_type(key: str, value: Any, kind: str, path: Path) -> Any:
-    """Coerce/validate one TOML value against the dataclass annotation (a small, closed set)."""
-    bad = UsageError(f"{path}: [tool.factcheck] {key} must be {_describe(kind)}, got {value!r}")
-    if kind == "str":
-        if not isinstance(value, str):
-            raise bad
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise bad
-        return value
-    if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad
-        return float(value)
-    if kind == "list[str]":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise bad
-        return list(value)
-    if kind == "dict[str, list[str]]":
-        if not isinstance(value, dict):
-            raise bad
-        out: dict[str, list[str]] = {}
-        for canonical, names in value.items():
-            if isinstance(names, str) and key.replace("-", "_") == "aliases":
-                names = [names]  # a single alias; per-file-ignores must list its codes
-            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise bad
-            out[str(canonical)] = list(names)
-        return out
-    raise AssertionError(f"unhandled settings type {kind}")  # pragma: no cover
-
-
-def _describe(kind: str) -> str:
-    return {
-        "str": "a string",
-        "int": "an integer",
-        "float": "a number",
-        "list[str]": "a list of strings",
-        "dict[str, list[str]]": "a table of name -> list of strings",
-    }[kind]
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -215,9 +286,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+        raise SettingsError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
-        raise UsageError(f"cannot read configuration {path}: {exc.strerror or exc}") from None
+        raise SettingsError(f"cannot read configuration {path}: {exc.strerror or exc}") from None
 
 
 def _section(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -230,7 +301,7 @@ def _section(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
     table = tool.get("factcheck") if isinstance(tool, dict) else None
     if table is not None:
         if not isinstance(table, dict):
-            raise UsageError(f"{path}: [tool.factcheck] must be a table")
+            raise SettingsError(f"{path}: {TABLE} must be a table")
         return table
     if path.name == "factcheck.toml":
         return {k: v for k, v in data.items() if k != "tool"}
@@ -240,22 +311,24 @@ def _section(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
 def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     """Build Settings from a ``[tool.factcheck]`` table; keys may use ``-`` or ``_``."""
     values: dict[str, Any] = {}
+    keys: dict[str, str] = {}
     for raw_key, value in table.items():
         key = raw_key.replace("-", "_")
-        if key not in _FIELD_TYPES:
-            known = ", ".join(sorted(_FIELD_TYPES))
-            raise UsageError(f"{path}: unknown key {raw_key!r} in [tool.factcheck] (known: {known})")
-        values[key] = _check_type(raw_key, value, _FIELD_TYPES[key], path)
-    return Settings(**values, config_dir=str(path.parent)).validate(str(path))
+        if key in NOT_IN_FILES:  # a field, but set by the loader: to a file it is an unknown key
+            raise SettingsError(_unknown_key(str(path), raw_key))
+        keys[key] = raw_key
+        values[key] = value
+    values["config_dir"] = str(path.parent)
+    return Settings.build(values, str(path), keys=keys)
 
 
 def load_settings_file(path: Path) -> Settings:
     """Settings from an explicit file (``--config``); a file without a factcheck table is an error."""
     if not path.is_file():
-        raise UsageError(f"configuration file not found: {path}")
+        raise SettingsError(f"configuration file not found: {path}")
     table = _section(path, _read_toml(path))
     if table is None:
-        raise UsageError(f"{path}: no [tool.factcheck] table")
+        raise SettingsError(f"{path}: no {TABLE} table")
     return settings_from_table(table, path)
 
 
@@ -279,3 +352,16 @@ def load_settings(start: Path) -> Settings:
     """Settings from the nearest config file above ``start``, or the defaults when there is none."""
     path = find_config(start)
     return load_settings_file(path) if path else Settings()
+
+
+def settings_table() -> str:
+    """docs/settings.md's table, generated from the fields (a test keeps the file in step)."""
+    rows = ["| key | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        if name in NOT_IN_FILES:
+            continue
+        default = field.get_default(call_default_factory=True)
+        shown = f'"{default}"' if isinstance(default, str) else repr(default)
+        key = "per-file-ignores" if name == "per_file_ignores" else name
+        rows.append(f"| `{key}` | `{shown}` | {field.description} |")
+    return "\n".join(rows)

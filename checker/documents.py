@@ -63,8 +63,7 @@ BOILERPLATE_PATTERNS: list[tuple[str, str]] = [
     (r"advertisement|advertising|sponsored( content)?|promoted", "ad label"),
     (r"share (this|on|via)\b.*|share", "share buttons"),
     (r"follow us on .*", "social media promo"),
-    (r"(related|recommended|most read|more on this story|see also)( (articles|stories|content))?:?",
-     "related-links header"),
+    (r"(related|recommended|most read|more on this story|see also)( (articles|stories|content))?:?", "related-links header"),
     (r"(©|\(c\)|copyright)\s.*|all rights reserved\.?", "copyright line"),
     (r"(this article|this story) (was|has been) (first|originally) published .*", "syndication note"),
 ]
@@ -89,6 +88,10 @@ _CONTINUES = re.compile(
     r"([,;(\-–—]|\b(the|a|an|of|and|or|but|to|in|on|at|for|with|by|from|that|as|its|his|her|their))\s*$",
     re.IGNORECASE,
 )
+
+# Publication years accepted (from a file or --date): outside them relative dates cannot be resolved
+# safely, and such a date is a typo. setting: publication_years
+PUBLICATION_YEARS = (1800, 2200)
 
 MIN_HTML_PARAGRAPH_WORDS = 4  # an "article" whose longest paragraph is shorter is menu residue
 
@@ -120,6 +123,10 @@ def load_document(
         meta, spans = _load_text(path, text, fmt)
     if not spans:
         raise InputError(f"{path}: no article text left after removing headers and boilerplate")
+    if date_override is not None:
+        check_publication_date(date_override, f"{path}: date")
+    elif meta.date is not None:
+        check_publication_date(meta.date, str(path))
     return Document(
         id=doc_id,
         path=path,
@@ -144,26 +151,39 @@ def document_from_text(text: str, doc_id: str, *, date: datetime.date | None = N
     meta, spans = _load_html(path, text) if fmt == "html" else _load_text(path, text, fmt)
     if not spans:
         raise InputError(f"{name}: no article text left after removing headers and boilerplate")
-    return Document(id=doc_id, path=path, raw_text=text, body_spans=spans, title=meta.title, source=meta.source,
-                    date=date or meta.date, format=fmt)
+    when = date or meta.date
+    if when is not None:
+        check_publication_date(when, name)
+    return Document(id=doc_id, path=path, raw_text=text, body_spans=spans, title=meta.title, source=meta.source, date=when, format=fmt)
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading and decoding
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    """Read the file, refusing what is not a readable, non-empty, size-bounded regular file."""
+def check_file(path: Path, max_bytes: int) -> int:
+    """The one check that ``path`` can be read as a document: it exists, is a regular file and is not
+    over the size limit. Returns its size. (Run again by the loader; the command line runs it first,
+    before any model loads.)"""
     if not path.exists():
-        raise InputError(f"{path}: file not found")
+        raise InputError(f"{path}: no such file")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a file")
+        raise InputError(f"{path}: is a directory, not a document")
     if not path.is_file():
         raise InputError(f"{path}: is not a regular file")
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(_too_large(path, size, max_bytes))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    if size > max_bytes:
+        raise InputError(_too_large(path, size, max_bytes))
+    return size
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """Read the file, refusing what is not a readable, non-empty, size-bounded regular file."""
+    check_file(path, max_bytes)
+    try:
         with path.open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
@@ -179,7 +199,17 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def _too_large(path: Path, size: int, max_bytes: int) -> str:
-    return f"{path}: file is {size:,} bytes, larger than the limit of {max_bytes:,} bytes"
+    return f"{path}: file is {size:,} bytes, over the {max_bytes / 1_000_000:g} MB limit (max_file_mb)"
+
+
+def check_publication_date(value: datetime.date, origin: str, error: type[Exception] = InputError) -> datetime.date:
+    """A publication date must be a plausible one: relative times ("last year", "in a decade") are
+    resolved by offsetting it, which fails near the ends of the calendar (year 1, 9999) — and a date
+    that far off is a typo anyway. Raises ``error`` with one line naming ``origin``."""
+    low, high = PUBLICATION_YEARS
+    if not low <= value.year <= high:
+        raise error(f"{origin}: publication date {value.isoformat()} is outside the years {low}..{high}")
+    return value
 
 
 def _binary_reason(data: bytes) -> str | None:
@@ -200,10 +230,7 @@ def _decode(path: Path, data: bytes) -> str:
         text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
         offset = bom + exc.start
-        raise InputError(
-            f"{path}: not valid UTF-8 (byte 0x{data[offset]:02x} at byte offset {offset}); "
-            "re-encode the file as UTF-8, e.g. iconv -f windows-1252 -t utf-8"
-        ) from None
+        raise InputError(f"{path}: not valid UTF-8 (byte 0x{data[offset]:02x} at byte offset {offset}); re-encode the file as UTF-8, e.g. iconv -f windows-1252 -t utf-8") from None
     if not text.strip():
         raise InputError(f"{path}: file contains only whitespace")
     return text
@@ -273,15 +300,11 @@ def _date_header(path: Path, line: str) -> tuple[datetime.date, str | None] | No
     return day, (match.group(2) or None)
 
 
-def _front_matter(
-    path: Path, text: str, lines: list[tuple[int, int]]
-) -> tuple[int, _Meta]:
+def _front_matter(path: Path, text: str, lines: list[tuple[int, int]]) -> tuple[int, _Meta]:
     """Read YAML front matter at the top of a Markdown file: (index of first line after it, meta)."""
     if not lines or not _FM_BOUNDARY.fullmatch(text[slice(*lines[0])]):
         return 0, _Meta()
-    close = next(
-        (i for i in range(1, len(lines)) if _FM_BOUNDARY.fullmatch(text[slice(*lines[i])])), None
-    )
+    close = next((i for i in range(1, len(lines)) if _FM_BOUNDARY.fullmatch(text[slice(*lines[i])])), None)
     if close is None:
         return 0, _Meta()  # a lone "---" is a horizontal rule, not front matter
     import frontmatter  # deferred: yaml import is only needed for Markdown
@@ -425,9 +448,7 @@ _BLOCK_TAG = re.compile(
 )
 
 
-def html_chars(
-    raw: str, start: int = 0, end: int | None = None, keep_space: bool = True
-) -> tuple[str, array, array]:
+def html_chars(raw: str, start: int = 0, end: int | None = None, keep_space: bool = True) -> tuple[str, array, array]:
     """Render ``raw[start:end]`` as the reader sees it, with each character's raw span.
 
     The mapping rule used for HTML offsets: text between tags is taken character by character;
@@ -471,6 +492,7 @@ def _load_html(path: Path, text: str) -> tuple[_Meta, list[tuple[int, int]]]:
     import trafilatura  # deferred: heavy import, only needed for HTML
 
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    result: Any  # trafilatura's Document (attributes), typed as a union with dict
     try:
         result = trafilatura.bare_extraction(
             text,

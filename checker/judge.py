@@ -1,212 +1,279 @@
 """The decision policy: NLI scores + symbolic checks -> findings.
 
-Documented in docs/decision-policy.md; the order below is the policy.
+The policy is the ordered list :data:`PAIR_RULES` (one function each, see :mod:`checker.policy`):
+for each aligned pair the first rule that returns a draft decides, so there is at most one finding
+per pair. Then :data:`DOCUMENT_RULES` run over whole documents (disputed assertions), the mode
+says what a claim without a counterpart is (:meth:`checker.policy.Mode.unmatched`) and
+:func:`finalize` sets rule codes and severities. docs/decision-policy.md's table is generated from
+these lists (``python scripts/gen_docs.py``; a test fails when the file and the code drift apart).
 
-For each aligned pair (a, b), with NLI run in both directions:
-
-1. **Time** — if the two claims carry resolved times that are clearly disjoint (checker.analysis.times),
-   they are about different events: ``different_time`` (info), and no contradiction, number or entity
-   finding is raised for the pair. Precision first: two "Tuesday" meetings a week apart are not a conflict.
-2. **Numbers** — comparable quantities (same unit and counted noun) that disagree beyond tolerance on a
-   closely aligned pair: ``numeric_mismatch``; ``superseded`` (info) instead when the later report updates
-   the figure (different publication dates and an update cue such as "rose to", "now").
-3. **Entities** — a closely aligned pair naming different places in the same role (one place each,
-   different after alias resolution) with NLI contradiction support: ``entity_mismatch``.
-4. **NLI contradiction** — both directions must reach ``contradiction_threshold`` (contradiction is
-   symmetric; a one-directional score is usually the model reacting to extra detail). Attribution decides
-   the kind: reporter vs reporter -> ``contradiction`` (error); speaker vs speaker ->
-   ``attributed_disagreement`` (warning); a speaker contradicted by a reporter's own statement ->
-   ``disputed`` (warning). When the speakers differ, a reporter-voice contradiction is never reported.
-5. **Agreement** — no contradiction signal and entailment in either direction >= ``agreement_threshold``
-   on a pair where one claim is the other's best match: ``agreement`` (info).
-
-Contradiction is checked before agreement, pair by pair, so an agreeing sentence elsewhere never hides
-a contradiction. A hedged claim ("reportedly", "may") lowers any error/warning one level.
-
-Independently of pairs: a reporter-voice claim with a dispute marker ("the false claim that", "supposed",
-scare quotes) is a ``disputed`` finding linked to the attributed claims that make the disputed assertion.
-Claims with no counterpart become ``only_in_<doc>`` (info).
+Precision comes first: every false alarm costs an editor's trust, so a finding of severity error or
+warning needs either a deterministic check or NLI agreement in both directions. Contradiction is
+checked before agreement, pair by pair, so an agreeing sentence elsewhere never hides a
+contradiction. A hedged claim ("reportedly", "may") lowers any error/warning one level.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from checker.align import Alignment, Candidate
+from checker.policy import UPDATE_CUES, Draft, Mode, Pair, PairScores, PolicyRule, lower, policy_rule, short, word_ratio
 from checker.rules import rule_for_kind
 from checker.types import SEVERITY_RANK, Claim, Document, Finding
 
+if TYPE_CHECKING:
+    from checker.align import Alignment
+    from checker.config import Settings
+
+__all__ = ["DOCUMENT_RULES", "PAIR_RULES", "UPDATE_CUES", "Draft", "Pair", "PairScores", "finalize", "judge", "judge_pair", "unsupported", "word_ratio"]
+
 STRONG_DISPUTE = ("false claim", "falsely", "baseless", "supposed", "without evidence", "parrot", "scare quotes", "so-called", "debunked", "unfounded", "disproven", "misleading")
-UPDATE_CUES = re.compile(r"\b(rose|risen|climbed|increased|now stands|now at|has reached|updated|revised|latest)\b", re.I)
-
-
-@dataclass
-class Thresholds:
-    contradiction: float = 0.80
-    agreement: float = 0.80
-    close_alignment: float = 0.70  # similarity above which symbolic mismatches are trusted
-    time_alignment: float = 0.60
-    dispute_link: float = 0.45
-    nli_contradiction_alignment: float = 0.60  # below this, two claims are about different things: NLI "contradiction" is noise
-    paraphrase_similarity: float = 0.75  # embedding similarity that counts as "says the same thing" absent any conflict
-    verbatim_ratio: float = 0.90  # word-sequence match ratio above which two sentences are the same text
-    quote_ratio: float = 0.80
-
-
-@dataclass
-class PairScores:
-    ab: dict[str, float]
-    ba: dict[str, float]
-
-    @property
-    def contradiction(self) -> float:
-        return min(self.ab["contradiction"], self.ba["contradiction"])
-
-    @property
-    def entailment(self) -> float:
-        return max(self.ab["entailment"], self.ba["entailment"])
-
-
-@dataclass
-class _Draft:
-    kind: str
-    message: str
-    claims: list[str]
-    check: str
-    scores: dict[str, float] = field(default_factory=dict)
-    details: dict = field(default_factory=dict)
-    hedged: bool = False
-    severity: str | None = None
-
-
-def _short(text: str, n: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+WEAK_DISPUTE = ("what ... called", "so-called")
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+SAME_QUOTE_MIN_WORDS = 6  # a shared quotation this long is an agreement on its own
 
 
 def _voice(c: Claim) -> str:
     return c.speaker if c.speaker else "the reporter"
 
 
-def _lower(severity: str) -> str:
-    return {"error": "warning", "warning": "info", "info": "info"}[severity]
+# -- the pair rules, in order ---------------------------------------------------------------------
 
 
-def _scores(pair: Candidate, s: PairScores) -> dict[str, float]:
-    r = lambda x: round(float(x), 4)  # noqa: E731
-    return {
-        "similarity": r(pair.similarity),
-        "contradiction": r(s.contradiction),
-        "entailment": r(s.entailment),
-        "contradiction_ab": r(s.ab["contradiction"]),
-        "contradiction_ba": r(s.ba["contradiction"]),
-        "entailment_ab": r(s.ab["entailment"]),
-        "entailment_ba": r(s.ba["entailment"]),
-    }
+@policy_rule(
+    "time",
+    decides=("different_time",),
+    when="similarity >= {time_min_similarity}, both claims have resolved times, no pair of same-granularity times overlaps, and `different_time` finds clearly disjoint intervals",
+    finding="FC203 different_time (info) — and nothing else for the pair",
+)
+def different_time(p: Pair) -> Draft | None:
+    """Claims about clearly different dates are about different events, not in conflict: two "Tuesday"
+    meetings a week apart are not a contradiction, a number or an entity mismatch."""
+    from checker.analysis.times import different_time as disjoint
+    from checker.analysis.times import overlaps
 
-
-def judge_pair(pair: Candidate, s: PairScores, docs: dict[str, Document], t: Thresholds) -> _Draft | None:
-    """Apply the policy to one aligned pair; at most one finding per pair."""
-    from checker.analysis.quantities import quantity_conflicts
-    from checker.analysis.times import different_time, overlaps
-
-    a, b = pair.a, pair.b
-    scores = _scores(pair, s)
-    hedged = bool(a.hedges or b.hedges)
-
+    a, b = p.a, p.b
     same_moment = any(overlaps(x, y) and x.granularity == y.granularity != "range" for x in a.times for y in b.times)
-    if pair.similarity >= t.time_alignment and a.times and b.times and not same_moment:
-        diff = different_time(a.times, b.times)
-        if diff is not None:
-            ta, tb = diff
-            when = lambda r: r.start.isoformat() if r.start == r.end else f"{r.start.isoformat()}..{r.end.isoformat()}"  # noqa: E731
-            return _Draft("different_time", f"different events: {a.id} is about {when(ta)} ('{ta.text}'), {b.id} about {when(tb)} ('{tb.text}')",
-                          [a.id, b.id], "time", scores, {"time_a": when(ta), "time_b": when(tb)})
+    if p.similarity < p.settings.time_min_similarity or not a.times or not b.times or same_moment:
+        return None
+    diff = disjoint(a.times, b.times)
+    if diff is None:
+        return None
+    ta, tb = diff
 
-    if pair.similarity >= t.close_alignment and a.quantities and b.quantities:
-        # durations ("a week after", "three years") are measured from different anchors too often to trust
-        conflicts = [(x, y) for x, y in quantity_conflicts(a.quantities, b.quantities) if x.unit != "day"]
-        if conflicts:
-            qa, qb = conflicts[0]
-            da, db = docs[a.doc].date, docs[b.doc].date
-            later = b if (da and db and db > da) else a if (da and db and da > db) else None
-            if later is not None and UPDATE_CUES.search(later.text):
-                return _Draft("superseded", f"{later.id} updates the figure: '{qa.text}' -> '{qb.text}'" if later is b else f"{later.id} updates the figure: '{qb.text}' -> '{qa.text}'",
-                              [a.id, b.id], "number", scores, {"a": qa.text, "b": qb.text})
-            return _Draft("numeric_mismatch", f"figures differ: '{qa.text}' in {a.id} vs '{qb.text}' in {b.id}", [a.id, b.id], "number", scores,
-                          {"a": qa.text, "b": qb.text}, hedged or a.attributed or b.attributed)
+    def when(r: Any) -> str:
+        return r.start.isoformat() if r.start == r.end else f"{r.start.isoformat()}..{r.end.isoformat()}"
 
-    if pair.similarity >= t.close_alignment and s.contradiction >= 0.5:
-        pa = {e.canonical for e in a.entities if e.label in ("GPE", "LOC", "FAC")}
-        pb = {e.canonical for e in b.entities if e.label in ("GPE", "LOC", "FAC")}
-        if len(pa) == 1 and len(pb) == 1 and pa != pb:
-            (xa,), (xb,) = pa, pb
-            return _Draft("entity_mismatch", f"different places for the same event: '{xa}' in {a.id} vs '{xb}' in {b.id}", [a.id, b.id], "entity", scores,
-                          {"a": xa, "b": xb}, hedged)
+    return Draft(
+        "different_time",
+        f"different events: {a.id} is about {when(ta)} ('{ta.text}'), {b.id} about {when(tb)} ('{tb.text}')",
+        [a.id, b.id],
+        "time",
+        p.scores,
+        {"time_a": when(ta), "time_b": when(tb)},
+    )
 
-    quote = quote_check(a, b, t)
-    if quote is not None:
-        quote.scores = scores
-        return quote
-    ratio = word_ratio(a.text, b.text)
-    if ratio >= t.verbatim_ratio:
-        # The same sentence (give or take a word): whatever NLI says, the reports agree on it.
-        return _Draft("agreement", f"{a.id} and {b.id} say the same thing in nearly the same words", [a.id, b.id], "text", {**scores, "word_ratio": round(ratio, 4)})
 
-    if s.contradiction >= t.contradiction and pair.similarity >= t.nli_contradiction_alignment:
-        if a.attributed and b.attributed:
-            return _Draft("attributed_disagreement", f"{_voice(a)} ({a.id}) and {_voice(b)} ({b.id}) are quoted saying incompatible things", [a.id, b.id],
-                          "nli+attribution", scores, {"speaker_a": a.speaker, "speaker_b": b.speaker}, hedged)
-        if a.attributed or b.attributed:
-            quoted, reporter = (a, b) if a.attributed else (b, a)
-            return _Draft("disputed", f"{quoted.speaker}'s assertion in {quoted.id} is contradicted by the reporting in {reporter.id}", [quoted.id, reporter.id],
-                          "nli+attribution", scores, {"speaker": quoted.speaker}, hedged)
-        return _Draft("contradiction", f"{a.id} and {b.id} contradict each other: '{_short(a.text, 60)}' vs '{_short(b.text, 60)}'", [a.id, b.id], "nli", scores,
-                      {}, hedged)
+@policy_rule(
+    "number",
+    decides=("superseded", "numeric_mismatch"),
+    when="similarity >= {symbolic_min_similarity} and two quantities of the same unit / counted noun disagree beyond tolerance "
+    '(exact 1 %, "about" 10 %, "more than" one-sided, vague magnitudes as ranges); durations are skipped',
+    finding='FC204 superseded (info) if the later report carries an update cue ("rose to", "now"); else FC201 numeric_mismatch (error)',
+)
+def numbers(p: Pair) -> Draft | None:
+    """Different figures for the same quantity on a closely aligned pair. Durations ("a week after",
+    "three years") are measured from different anchors too often to trust."""
+    from checker.analysis.quantities import quantity_conflicts
 
-    if pair.rank == 1 and max(s.ab["contradiction"], s.ba["contradiction"]) < 0.5:
-        if s.entailment >= t.agreement:
-            return _Draft("agreement", f"{a.id} and {b.id} agree", [a.id, b.id], "nli", scores)
-        if pair.similarity >= t.paraphrase_similarity:
-            return _Draft("agreement", f"{a.id} and {b.id} agree (close paraphrase, no conflicting time, figure or place)", [a.id, b.id], "embedding", scores)
+    a, b = p.a, p.b
+    if p.similarity < p.settings.symbolic_min_similarity or not a.quantities or not b.quantities:
+        return None
+    conflicts = [(x, y) for x, y in quantity_conflicts(a.quantities, b.quantities) if x.unit != "day"]
+    if not conflicts:
+        return None
+    qa, qb = conflicts[0]
+    da, db = p.docs[a.doc].date, p.docs[b.doc].date
+    later = b if (da and db and db > da) else a if (da and db and da > db) else None
+    if later is not None and UPDATE_CUES.search(later.text):
+        message = f"{later.id} updates the figure: '{qa.text}' -> '{qb.text}'" if later is b else f"{later.id} updates the figure: '{qb.text}' -> '{qa.text}'"
+        return Draft("superseded", message, [a.id, b.id], "number", p.scores, {"a": qa.text, "b": qb.text})
+    return Draft(
+        "numeric_mismatch",
+        f"figures differ: '{qa.text}' in {a.id} vs '{qb.text}' in {b.id}",
+        [a.id, b.id],
+        "number",
+        p.scores,
+        {"a": qa.text, "b": qb.text},
+        p.hedged or a.attributed or b.attributed,
+    )
+
+
+@policy_rule(
+    "entity",
+    decides=("entity_mismatch",),
+    when="similarity >= {symbolic_min_similarity}, NLI contradiction (lower of both directions) >= {contradiction_signal}, "
+    "each claim names exactly one place and they differ after alias resolution (Kiev = Kyiv, Türkiye = Turkey, …)",
+    finding="FC202 entity_mismatch (error)",
+)
+def places(p: Pair) -> Draft | None:
+    """Different places for the same event. The NLI support keeps "talks in Riyadh" vs "a delegation
+    from Moscow" (two places, no conflict) quiet."""
+    a, b = p.a, p.b
+    if p.similarity < p.settings.symbolic_min_similarity or p.nli.contradiction < p.settings.contradiction_signal:
+        return None
+    pa = {e.canonical for e in a.entities if e.label in PLACE_LABELS}
+    pb = {e.canonical for e in b.entities if e.label in PLACE_LABELS}
+    if len(pa) != 1 or len(pb) != 1 or pa == pb:
+        return None
+    (xa,), (xb,) = pa, pb
+    return Draft("entity_mismatch", f"different places for the same event: '{xa}' in {a.id} vs '{xb}' in {b.id}", [a.id, b.id], "entity", p.scores, {"a": xa, "b": xb}, p.hedged)
+
+
+@policy_rule(
+    "quotation",
+    decides=("quote_mismatch", "agreement"),
+    when="the claims carry quotations whose word sequences match >= {quote_ratio}",
+    finding=f"FC104 quote_mismatch (warning) if credited to different speakers or worded differently; "
+    f"FC001 agreement (info) if the same quotation of at least {SAME_QUOTE_MIN_WORDS} words",
+)
+def quotation(p: Pair) -> Draft | None:
+    """The same quotation worded differently, or credited to different speakers, across reports."""
+    found = quote_check(p.a, p.b, p.settings)
+    if found is not None:
+        found.scores = p.scores
+    return found
+
+
+# Issue 17 (word-level edit diff, checker/analysis/edits.py) goes here, as one line: `edits.word_edits,`
+# in PAIR_RULES between `quotation` and `verbatim_agreement` — near-verbatim pairs are judged by their
+# edits before the verbatim rule would call them the same sentence.
+
+
+@policy_rule("verbatim", decides=("agreement",), when="the word sequences of the two sentences match >= {verbatim_ratio}", finding="FC001 agreement (info), whatever NLI says")
+def verbatim_agreement(p: Pair) -> Draft | None:
+    """The same sentence, give or take a word: the reports agree on it."""
+    ratio = word_ratio(p.a.text, p.b.text)
+    if ratio < p.settings.verbatim_ratio:
+        return None
+    return Draft("agreement", f"{p.a.id} and {p.b.id} say the same thing in nearly the same words", [p.a.id, p.b.id], "text", {**p.scores, "word_ratio": round(ratio, 4)})
+
+
+@policy_rule(
+    "contradiction",
+    decides=("contradiction", "attributed_disagreement", "disputed"),
+    when="similarity >= {nli_min_similarity} and NLI contradiction >= {contradiction_threshold} in **both** directions",
+    finding="by attribution, below",
+)
+def nli_contradiction(p: Pair) -> Draft | None:
+    """Both directions must reach the threshold: a one-directional score is usually the model reacting
+    to extra detail. Attribution decides the kind, so "X said P" is never a reporter contradiction."""
+    a, b = p.a, p.b
+    if p.nli.contradiction < p.settings.contradiction_threshold or p.similarity < p.settings.nli_min_similarity:
+        return None
+    if a.attributed and b.attributed:
+        return Draft(
+            "attributed_disagreement",
+            f"{_voice(a)} ({a.id}) and {_voice(b)} ({b.id}) are quoted saying incompatible things",
+            [a.id, b.id],
+            "nli+attribution",
+            p.scores,
+            {"speaker_a": a.speaker, "speaker_b": b.speaker},
+            p.hedged,
+        )
+    if a.attributed or b.attributed:
+        quoted, reporter = (a, b) if a.attributed else (b, a)
+        return Draft(
+            "disputed",
+            f"{quoted.speaker}'s assertion in {quoted.id} is contradicted by the reporting in {reporter.id}",
+            [quoted.id, reporter.id],
+            "nli+attribution",
+            p.scores,
+            {"speaker": quoted.speaker},
+            p.hedged,
+        )
+    return Draft("contradiction", f"{a.id} and {b.id} contradict each other: '{short(a.text, 60)}' vs '{short(b.text, 60)}'", [a.id, b.id], "nli", p.scores, {}, p.hedged)
+
+
+@policy_rule(
+    "agreement",
+    decides=("agreement",),
+    when="no contradiction signal (< {contradiction_signal} both ways), one claim is the other's best match, and entailment >= "
+    "{agreement_threshold} in either direction or similarity >= {paraphrase_similarity}",
+    finding="FC001 agreement (info)",
+)
+def nli_agreement(p: Pair) -> Draft | None:
+    """Agreement needs the absence of any conflict signal, so a pair the model is unsure about stays silent."""
+    s = p.nli
+    if p.rank != 1 or max(s.ab["contradiction"], s.ba["contradiction"]) >= p.settings.contradiction_signal:
+        return None
+    if s.entailment >= p.settings.agreement_threshold:
+        return Draft("agreement", f"{p.a.id} and {p.b.id} agree", [p.a.id, p.b.id], "nli", p.scores)
+    if p.similarity >= p.settings.paraphrase_similarity:
+        return Draft("agreement", f"{p.a.id} and {p.b.id} agree (close paraphrase, no conflicting time, figure or place)", [p.a.id, p.b.id], "embedding", p.scores)
     return None
 
 
-_WORD = re.compile(r"[\w$%.,-]+")
+PAIR_RULES: tuple[PolicyRule, ...] = (
+    different_time,
+    numbers,
+    places,
+    quotation,
+    verbatim_agreement,
+    nli_contradiction,
+    nli_agreement,
+)
+"""The policy for one aligned pair, in order: the first rule that returns a draft decides."""
+
+
+def judge_pair(pair: Pair, rules: Sequence[PolicyRule] | None = None) -> Draft | None:
+    """Apply the policy (``rules``, default :data:`PAIR_RULES`, read at call time) to one aligned pair; at most one finding per pair."""
+    for rule in PAIR_RULES if rules is None else rules:
+        draft = rule(pair)
+        if draft is not None:
+            return draft
+    return None
+
+
+# -- helpers of the pair rules ----------------------------------------------------------------------
+
 _QUOTED = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
 
 
-def word_ratio(x: str, y: str) -> float:
-    """How much of the two sentences' word sequences match (difflib), case- and quote-insensitive."""
-    from difflib import SequenceMatcher
-
-    wx = [w.strip(".,").lower() for w in _WORD.findall(x)]
-    wy = [w.strip(".,").lower() for w in _WORD.findall(y)]
-    return SequenceMatcher(None, wx, wy, autojunk=False).ratio() if wx and wy else 0.0
-
-
-def quote_check(a: Claim, b: Claim, t: Thresholds) -> _Draft | None:
+def quote_check(a: Claim, b: Claim, settings: Settings) -> Draft | None:
     """The same quotation worded differently, or credited to different speakers, across reports."""
     qa, qb = _QUOTED.findall(a.text), _QUOTED.findall(b.text)
     for x in qa:
         for y in qb:
             r = word_ratio(x, y)
-            if r < t.quote_ratio:
+            if r < settings.quote_ratio:
                 continue
-            sa, sb = (a.speaker or "").split()[-1:] , (b.speaker or "").split()[-1:]
+            sa, sb = (a.speaker or "").split()[-1:], (b.speaker or "").split()[-1:]
             if a.speaker and b.speaker and sa != sb and not ({"source", "he", "she", "they"} & {w.lower() for w in sa + sb}):
-                return _Draft("quote_mismatch", f"the same quotation is credited to {a.speaker} in {a.id} and to {b.speaker} in {b.id}", [a.id, b.id], "attribution",
-                              details={"quote_a": x, "quote_b": y, "speaker_a": a.speaker, "speaker_b": b.speaker})
+                return Draft(
+                    "quote_mismatch",
+                    f"the same quotation is credited to {a.speaker} in {a.id} and to {b.speaker} in {b.id}",
+                    [a.id, b.id],
+                    "attribution",
+                    details={"quote_a": x, "quote_b": y, "speaker_a": a.speaker, "speaker_b": b.speaker},
+                )
             if r < 0.999:
-                return _Draft("quote_mismatch", f"the quotation is worded differently in {a.id} and {b.id}", [a.id, b.id], "attribution",
-                              details={"quote_a": x, "quote_b": y, "word_ratio": round(r, 4)})
-            if len(x.split()) >= 6:
-                return _Draft("agreement", f"{a.id} and {b.id} carry the same quotation", [a.id, b.id], "attribution", details={"quote": x})
+                return Draft(
+                    "quote_mismatch",
+                    f"the quotation is worded differently in {a.id} and {b.id}",
+                    [a.id, b.id],
+                    "attribution",
+                    details={"quote_a": x, "quote_b": y, "word_ratio": round(r, 4)},
+                )
+            if len(x.split()) >= SAME_QUOTE_MIN_WORDS:
+                return Draft("agreement", f"{a.id} and {b.id} carry the same quotation", [a.id, b.id], "attribution", details={"quote": x})
     return None
 
 
-WEAK_DISPUTE = ("what ... called", "so-called")
+# -- rules over whole documents ---------------------------------------------------------------------
+
 _STOP_VERBS = {"be", "have", "do", "say", "make", "go", "get", "take", "come", "call", "claim", "suppose", "parrot", "deny", "allege"}
 
 
@@ -239,13 +306,17 @@ def _lemmas(claim: Claim) -> set[str]:
     return {tok.lemma_.lower() for tok in parse([claim.text])[0] if tok.pos_ in ("VERB", "AUX")}
 
 
-def dispute_findings(docs: list[Document], vectors: dict, t: Thresholds) -> list[_Draft]:
-    """Reporter-voice claims that mark an assertion as false, linked to whoever makes that assertion.
-
-    A quoted claim is linked when it uses the disputed verb (lemma match: "started" ~ "started it")
-    or is a near-paraphrase of the disputing sentence (similarity >= dispute_link + 0.3).
-    Only distancing ("what he called", "so-called") without a false/supposed marker is info.
-    """
+@policy_rule(
+    "disputed",
+    decides=("disputed",),
+    when='a claim in the reporter\'s voice carries a dispute marker ("the false claim that", "falsely", "supposed", "baseless", "without evidence", scare quotes around a verb)',
+    finding='FC103 disputed (warning; info for mere distancing such as "what he called"), linked to the quoted claims that use the '
+    "disputed verb (lemma match) or are near-paraphrases (similarity >= {dispute_link_similarity})",
+)
+def dispute_findings(docs: list[Document], vectors: dict[str, Any], settings: Settings) -> list[Draft]:
+    """Reporter-voice claims that mark an assertion as false, linked to whoever makes that assertion:
+    'the false claim that Ukraine "started" the war' ~ "You should have never started it."; the
+    message names their speakers."""
     import numpy as np
 
     claims = [c for d in docs for c in d.claims]
@@ -260,32 +331,96 @@ def dispute_findings(docs: list[Document], vectors: dict, t: Thresholds) -> list
             if other.id == c.id or not other.attributed:
                 continue
             sim = float(np.dot(vectors[c.id], vectors[other.id]))
-            if (verbs and verbs & _lemmas(other)) or sim >= t.dispute_link + 0.3:
+            if (verbs and verbs & _lemmas(other)) or sim >= settings.dispute_link_similarity:
                 linked.append((sim, other))
         linked.sort(key=lambda x: -x[0])
         speakers = sorted({o.speaker for _, o in linked if o.speaker})
         who = f" (asserted by {', '.join(speakers)})" if speakers else ""
         weak = all(any(w in m for w in WEAK_DISPUTE) or m.startswith("scare quotes") for m in markers) and not any("false" in m or "supposed" in m for m in markers)
-        drafts.append(_Draft("disputed", f"{c.id} reports an assertion as disputed{who}: {_short(c.text, 100)}", [c.id] + [o.id for _, o in linked[:3]],
-                             "attribution", {"linked_similarity": round(linked[0][0], 4)} if linked else {},
-                             {"markers": markers, "speakers": speakers, "disputed_verbs": sorted(verbs)}, severity="info" if weak else None))
+        drafts.append(
+            Draft(
+                "disputed",
+                f"{c.id} reports an assertion as disputed{who}: {short(c.text, 100)}",
+                [c.id] + [o.id for _, o in linked[:3]],
+                "attribution",
+                {"linked_similarity": round(linked[0][0], 4)} if linked else {},
+                {"markers": markers, "speakers": speakers, "disputed_verbs": sorted(verbs)},
+                severity="info" if weak else None,
+            )
+        )
     return drafts
 
 
-def finalize(drafts: list[_Draft], alignment: Alignment, docs: list[Document], order: dict[str, int]) -> list[Finding]:
-    """Set severities and rule codes, add only_in findings, sort and number."""
-    for c in alignment.unmatched:
-        best = alignment.best.get(c.id)
-        drafts.append(_Draft(f"only_in_{c.doc}", f"only in {c.doc}: {_short(c.text)}", [c.id], "alignment",
-                             {"best_similarity": round(best[1], 4)} if best else {}, {"best_match": best[0] if best else None}))
+DOCUMENT_RULES: tuple[PolicyRule, ...] = (dispute_findings,)
+"""Rules over whole documents, after the pairs (they need no counterpart pair)."""
+
+
+def unsupported(claim: Claim, why: str, *, check: str, scores: dict[str, float] | None = None, details: dict[str, Any] | None = None) -> Draft:
+    """FC302, one meaning in every mode: no source supports the claim — ``factcheck check``: it has no
+    counterpart in any source; :mod:`checker.score`: its best support score is below
+    ``support_threshold``. ``why`` says which."""
+    return Draft("unsupported", f"no source supports {claim.id}: {why}", [claim.id], check, dict(scores or {}), dict(details or {}))
+
+
+# -- the judge stage --------------------------------------------------------------------------------
+
+
+def judge(
+    docs: list[Document],
+    alignment: Alignment,
+    probs: Sequence[dict[str, float]],
+    vectors: dict[str, Any],
+    settings: Settings,
+    mode: Mode | None = None,
+    backend: Any = None,
+) -> list[Finding]:
+    """Every rule over aligned pairs (``probs``: NLI both ways per candidate, a->b then b->a) and documents, the mode's hooks, then :func:`finalize`.
+
+    ``backend``: the NLI backend, handed to the pair rules (:attr:`checker.policy.Pair.backend`) for a rule that asks it more."""
+    mode = mode or Mode()
+    by_id = {d.id: d for d in docs}
+    drafts: list[Draft] = []
+    for i, cand in enumerate(alignment.candidates):
+        draft = judge_pair(Pair(cand.a, cand.b, cand.similarity, cand.rank, PairScores(probs[2 * i], probs[2 * i + 1]), by_id, settings, backend))
+        if draft is not None:
+            drafts.append(draft)
+    for rule in DOCUMENT_RULES:
+        drafts += rule(docs, vectors, settings)
+    for claim in alignment.unmatched:
+        draft = mode.unmatched(claim, alignment.best.get(claim.id))
+        if draft is not None:
+            drafts.append(draft)
+    kept = [d for d in map(mode.adjust, drafts) if d is not None]
+    return finalize(kept, {c.id: n for n, c in enumerate(c for d in docs for c in d.claims)})
+
+
+def finalize(drafts: list[Draft], order: dict[str, int]) -> list[Finding]:
+    """Rule codes and severities (the rule's default, lowered one level for a hedged claim), errors
+    first, then by rule and by where the claims are (``order``: claim id -> position), numbered F1, F2, …"""
     findings = []
     for d in drafts:
         rule = rule_for_kind(d.kind)
         severity = d.severity or rule.severity
         if d.hedged and severity != "info":
-            severity = _lower(severity)
+            severity = lower(severity)
         findings.append(Finding("", d.kind, severity, rule.code, d.message, d.claims, d.scores, d.check, d.details))  # type: ignore[arg-type]
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, [order.get(c, 0) for c in f.claims]))
     for i, f in enumerate(findings, start=1):
         f.id = f"F{i}"
     return findings
+
+
+def policy_table(settings: Settings | None = None) -> str:
+    """docs/decision-policy.md's generated part: the pair rules in order, then the document rules."""
+    from checker.config import Settings
+
+    values = (settings or Settings()).model_dump()
+
+    def words(text: str) -> str:
+        return re.sub(r"\{(\w+)\}", lambda m: f"`{m.group(1)}` ({values[m.group(1)]:.2f})", text)
+
+    rows = ["| order | rule | condition | finding |", "|---|---|---|---|"]
+    rows += [f"| {n} | {r.name} | {words(r.when)} | {words(r.finding)} |" for n, r in enumerate(PAIR_RULES, start=1)]
+    rows += ["", "Then, over whole documents:", ""]
+    rows += [f"- **{r.name}**: {words(r.when)} → {words(r.finding)}" for r in DOCUMENT_RULES]
+    return "\n".join(rows)

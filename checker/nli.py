@@ -1,10 +1,20 @@
 """NLI backends: pairs of (premise, hypothesis) -> entailment / neutral / contradiction probabilities.
 
-One backend interface, one implementation for Hugging Face sequence-classification models
-(loaded through sentence-transformers' ``CrossEncoder``, which handles device, dtype and
-batching). The label order is read from the model's ``config.id2label``, never assumed, so any
-MNLI-style model on the hub or on disk works. Results are the same for a pair alone or in any
-batch: pairs are sorted by length only to save padding, and attention masks make padding inert.
+One backend interface, one implementation for Hugging Face sequence-classification models, loaded
+through transformers directly (``AutoTokenizer`` + ``AutoModelForSequenceClassification``; not
+sentence-transformers, whose import alone cost seconds of every cold run). The label order is
+read from the model's ``config.id2label``, never assumed, so any MNLI-style model on the hub or on
+disk works. Hub names load from the local Hugging Face cache when the hub is unreachable
+(checker.registry.hub_offline), so no run waits on download retries.
+
+Number format, decided here and only here (:func:`compute_dtype`, setting :data:`NLI_DTYPE`):
+bfloat16 autocast on CPUs with native BF16 (AVX-512 BF16 / AMX) and on CUDA (float16 on GPUs
+without bf16), float32 elsewhere: without the instructions torch emulates bf16 and is slower.
+The cache keys NLI results by :func:`precision_tag` (device kind + format), so results of
+different formats never mix. Results are the same for a pair alone or in any batch: in float32
+attention masks make padding inert (to ~1e-7); in bf16 the padding is visible in the rounding
+(~2e-3), so each pair is padded to its own length bucket (:data:`PAD_MULTIPLE`) and batched only
+with pairs of that bucket, which makes the results identical, bit for bit.
 
 ``quantize="dynamic-int8"`` (a registry field or a ``load_nli`` keyword) swaps every ``nn.Linear``
 for torch's dynamically quantized int8 version, on CPU only (other devices keep the fp32 model).
@@ -30,6 +40,14 @@ LABELS = ("entailment", "neutral", "contradiction")
 Probs = dict[str, float]
 Progress = Callable[[int, int], None]
 QUANTIZE_MODES = ("dynamic-int8",)
+NLI_DTYPES = ("auto", "float32", "bfloat16", "float16")
+# setting: nli_dtype — the number format of NLI inference: "auto" (bfloat16 where the CPU has native
+# BF16 or on CUDA, float32 elsewhere) or one of "float32" / "bfloat16" / "float16" to force it.
+# FACTCHECK_NLI_DTYPE sets it from the environment until it moves into Settings.
+NLI_DTYPE = os.environ.get("FACTCHECK_NLI_DTYPE", "auto")
+# setting: nli_pad_multiple — in bfloat16/float16 every pair is padded to a multiple of this many
+# tokens and batched only with pairs of the same padded length, so results stay batch-invariant.
+PAD_MULTIPLE = 16
 _FROM_REGISTRY = "registry"
 
 
@@ -39,6 +57,28 @@ class NLIBackend(Protocol):
     def predict(self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32, progress: Progress | None = None) -> list[Probs]:
         """One {"entailment", "neutral", "contradiction"} -> probability mapping per pair."""
         ...
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU executes bfloat16 matrix work natively (AVX-512 BF16 or AMX-BF16).
+
+    Why a flag check and not torch's capability string: "AVX512" does not imply BF16 (Zen 4/5 and
+    Sapphire Rapids have it, Skylake-X does not), and without the instructions oneDNN emulates bf16,
+    which is slower than fp32. Linux reports the flags in /proc/cpuinfo; elsewhere we answer False
+    (fp32 is always correct)."""
+    return _cpu_flags() >= {"avx512_bf16"} or "amx_bf16" in _cpu_flags()
+
+
+@lru_cache(maxsize=1)
+def _cpu_flags() -> frozenset[str]:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
 
 
 def _normalise_quantize(quantize: str | None) -> str | None:
@@ -74,61 +114,163 @@ def _label_index(id2label: dict) -> dict[str, int]:
     return found
 
 
+def default_device() -> str:
+    """"cuda" where a CUDA (or ROCm) GPU is usable, else "cpu".
+
+    Why not just ``torch.cuda.is_available()``: the cache asks for the run's precision before any
+    model loads, and a fully cached run should not pay for importing torch. Without a GPU device
+    node there is no GPU, so torch is imported only where one may exist."""
+    if not any(os.path.exists(node) for node in _GPU_NODES):
+        return "cpu"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+_GPU_NODES = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
+
+
+def compute_dtype(device: str | None = None, dtype: str | None = None, quantize: str | None = None) -> str:
+    """The number format NLI runs in: "float32", "bfloat16" or "float16" (the last two by autocast).
+
+    ``dtype`` (default :data:`NLI_DTYPE`): "auto" is bfloat16 on CPUs with native BF16 and on CUDA
+    GPUs that support it (float16 on older GPUs), float32 elsewhere; "float32" / "bfloat16" /
+    "float16" force one (bfloat16 on a CPU without it is emulated: correct but slow). The int8
+    model computes in its own format, so it reports "int8-dynamic"."""
+    choice = (dtype or NLI_DTYPE).lower()
+    if choice not in NLI_DTYPES:
+        raise ModelError(f"unknown NLI dtype {dtype!r}; expected one of {list(NLI_DTYPES)}")
+    device = device or default_device()
+    kind = device.split(":")[0]
+    if quantize and kind == "cpu":
+        return "int8-dynamic"
+    if choice != "auto":
+        return choice
+    if kind == "cuda":
+        import torch
+
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    if kind == "cpu" and cpu_has_native_bf16():
+        return "bfloat16"
+    return "float32"
+
+
+def precision_tag(*, quantize: str | None = None, dtype: str | None = None, device: str | None = None) -> str:
+    """What the NLI cache keys results by besides the model: device kind and number format, e.g.
+    "cpu-bfloat16". Probabilities differ slightly between formats, so they must never mix."""
+    device = device or default_device()
+    return f"{device.split(':')[0]}-{compute_dtype(device, dtype, _normalise_quantize(quantize))}"
+
+
 class CrossEncoderNLI:
-    """A sequence-classification NLI model by local path or hub name."""
+    """A sequence-classification NLI model by local path or hub name, through transformers directly.
+
+    Why not sentence-transformers' CrossEncoder: importing sentence_transformers costs seconds that
+    every cold ``factcheck`` run paid (BENCHMARKS.md, "cold-start"), for a tokenizer call and a
+    forward pass. The computation is the same: pairs are tokenized together, truncated longest
+    first to ``max_length``, and the raw logits go through a softmax here in float64."""
 
     def __init__(self, location: str, *, name: str | None = None, device: str | None = None, max_length: int = 256, local_only: bool = True,
-                 quantize: str | None = None) -> None:
+                 quantize: str | None = None, dtype: str | None = None) -> None:
         import torch
-        from sentence_transformers.cross_encoder import CrossEncoder
 
         quantize = _normalise_quantize(quantize)
-        if device is None:
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        try:
-            self.model = CrossEncoder(location, device=device, max_length=max_length, local_files_only=local_only or os.environ.get("HF_HUB_OFFLINE") == "1")
-        except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear line
-            raise ModelError(f"cannot load NLI model {location!r}: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
-        self.model.model.eval()
-        self.name = name or location
-        self.device = device
+        self.device = device or default_device()
         #: the quantization actually applied: None off the CPU, where the fp32 (or fp16) model stays
-        self.quantize = quantize if quantize and torch.device(device).type == "cpu" else None
+        self.quantize = quantize if quantize and torch.device(self.device).type == "cpu" else None
+        #: the number format the forward pass runs in (see compute_dtype)
+        self.dtype = compute_dtype(self.device, dtype, self.quantize)
+        self.precision = precision_tag(quantize=self.quantize, dtype=dtype, device=self.device)
+        self.tokenizer, self.model = _load_classifier(location, local_only=local_only)
+        self.model.to(self.device).eval()
+        self.name = name or location
+        self.max_length = max_length
         if self.quantize == "dynamic-int8":
-            quantize_dynamic_int8(self.model.model)
-        self.index = _label_index(self.model.model.config.id2label)
+            quantize_dynamic_int8(self.model)
+        self.index = _label_index(self.model.config.id2label)
+
+    def _autocast(self):
+        import contextlib
+
+        import torch
+
+        if self.dtype in ("bfloat16", "float16"):
+            return torch.autocast(torch.device(self.device).type, dtype=getattr(torch, self.dtype))
+        return contextlib.nullcontext()
+
+    def _forward(self, features: list[dict]):
+        """Raw logits of tokenized pairs in one padded forward pass (masks make the padding inert)."""
+        import torch
+
+        pad_to = PAD_MULTIPLE if self.dtype != "float32" else None
+        batch = self.tokenizer.pad(features, padding=True, pad_to_multiple_of=pad_to, return_tensors="pt").to(self.device)
+        with torch.inference_mode(), self._autocast():
+            return self.model(**batch).logits.float().cpu().numpy()
+
+    def _batches(self, lengths: list[int], batch_size: int) -> list[list[int]]:
+        """Indices by token length, cut into batches. In reduced precision a pair's padded length must
+        not depend on its batch-mates (bf16 rounding makes the padding visible: ~2e-3 in the logits),
+        so each batch holds one length bucket only and is padded to the bucket's edge."""
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        if self.quantize:  # one forward pass per pair: a per-tensor activation scale must not see batch-mates
+            return [[i] for i in order]
+        if self.dtype == "float32":
+            return [order[k : k + batch_size] for k in range(0, len(order), batch_size)]
+        batches: list[list[int]] = []
+        for i in order:
+            if batches and len(batches[-1]) < batch_size and -(-lengths[batches[-1][0]] // PAD_MULTIPLE) == -(-lengths[i] // PAD_MULTIPLE):
+                batches[-1].append(i)
+            else:
+                batches.append([i])
+        return batches
 
     def predict(self, pairs: Sequence[tuple[str, str]], *, batch_size: int = 32, progress: Progress | None = None) -> list[Probs]:
         import numpy as np
-        import torch
 
         pairs = [(str(p), str(h)) for p, h in pairs]
         if not pairs:
             return []
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        enc = self.tokenizer([p for p, _ in pairs], [h for _, h in pairs], truncation="longest_first", max_length=self.max_length)
+        features = [{k: enc[k][i] for k in enc.keys()} for i in range(len(pairs))]
         probs = np.zeros((len(pairs), len(self.index)), dtype=np.float64)
-        # quantized: one forward pass per pair (a per-tensor activation scale must not see batch-mates)
-        forward_batch = 1 if self.quantize else batch_size
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            out = self.model.predict([pairs[i] for i in chunk], batch_size=forward_batch, activation_fn=torch.nn.Identity(), apply_softmax=False, convert_to_numpy=True, show_progress_bar=False)
-            logits = np.asarray(out, dtype=np.float64).reshape(len(chunk), -1)
+        done = 0
+        for chunk in self._batches([len(f["input_ids"]) for f in features], batch_size):
+            logits = self._forward([features[i] for i in chunk]).astype(np.float64).reshape(len(chunk), -1)
             logits -= logits.max(axis=1, keepdims=True)
             e = np.exp(logits)
             probs[chunk] = e / e.sum(axis=1, keepdims=True)
+            done += len(chunk)
             if progress:
-                progress(min(start + batch_size, len(order)), len(order))
+                progress(done, len(pairs))
         return [{label: float(row[self.index[label]]) for label in LABELS} for row in probs]
 
 
+def _load_classifier(location: str, *, local_only: bool):
+    """(tokenizer, model) of a sequence classifier; any load failure becomes one ModelError line."""
+    from checker.registry import hub_offline, offline_hub_error
+
+    offline = not local_only and hub_offline()
+    try:
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(location, local_files_only=local_only or offline)
+        model = AutoModelForSequenceClassification.from_pretrained(location, local_files_only=local_only or offline)
+    except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear line
+        if offline:
+            raise offline_hub_error("NLI", location) from exc
+        raise ModelError(f"cannot load NLI model {location!r}: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+    return tokenizer, model
+
+
 @lru_cache(maxsize=4)
-def load_nli(name: str | None = None, *, device: str | None = None, quantize: str | None = _FROM_REGISTRY) -> NLIBackend:
+def load_nli(name: str | None = None, *, device: str | None = None, quantize: str | None = _FROM_REGISTRY, dtype: str | None = None) -> NLIBackend:
     """Load an NLI backend by registry name, local path or hub name; cached so models load once.
 
     ``quantize``: by default the registry entry's ``quantize`` field (none for paths and hub names);
-    ``"dynamic-int8"`` or ``None`` overrides it. Quantization applies on CPU only."""
+    ``"dynamic-int8"`` or ``None`` overrides it. Quantization applies on CPU only.
+    ``dtype``: "auto" (default, :data:`NLI_DTYPE`), "float32", "bfloat16" or "float16"."""
     ref = resolve("nli", name)
     if ref.backend != "hf-sequence-classification":
         raise ModelError(f"unknown NLI backend {ref.backend!r} for model {ref.name!r}")
     mode = ref.quantize if quantize == _FROM_REGISTRY else quantize
-    return CrossEncoderNLI(ref.location, name=ref.name, device=device, local_only=ref.local, quantize=mode)
+    return CrossEncoderNLI(ref.location, name=ref.name, device=device, local_only=ref.local, quantize=mode, dtype=dtype)

@@ -41,3 +41,16 @@ BY_KIND: dict[str, Rule] = {r.kind: r for r in RULES}
 def rule_for_kind(kind: str) -> Rule:
     """only_in_a / only_in_b / only_in_c ... all map to FC301."""
     return BY_KIND["only_in" if kind.startswith("only_in") else kind]
+
+
+def find_rule(query: str) -> Rule:
+    """A rule by code (``FC101``), name (``contradiction``) or kind, case-insensitively."""
+    from checker.errors import UsageError
+
+    q = query.strip()
+    rule = BY_CODE.get(q.upper())
+    if rule is None:
+        rule = next((r for r in RULES if q.lower() in (r.name, r.kind) or q.lower().replace("-", "_") == r.kind), None)
+    if rule is None:
+        raise UsageError(f"unknown rule {query!r}; run 'factcheck rules' for the list")
+    return rule

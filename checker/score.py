@@ -139,12 +139,18 @@ def score_claim(claim: str, document: str, *, date: date | None = None, settings
     return score_claims([(claim, document)], dates=[date], settings=settings, weights=weights)[0]
 
 
-def score_claims(items: Sequence[tuple[str, str]], *, dates: Sequence[date | None] | None = None, settings: Settings | None = None,
-                 weights: Weights | None = None, progress: Progress | None = None) -> list[Verdict]:
+def score_claims(
+    items: Sequence[tuple[str, str]],
+    *,
+    dates: Sequence[date | None] | None = None,
+    settings: Settings | None = None,
+    weights: Weights | None = None,
+    progress: Progress | None = None,
+) -> list[Verdict]:
     """Many (claim, document) pairs at once: documents shared by several claims are analysed and
     embedded once, and all NLI pairs go to the model in one batched pass."""
     from checker.config import Settings
-    from checker.pipeline import analyse
+    from checker.pipeline import analyse, models
     from checker.quiet import quiet_libraries
 
     quiet_libraries()
@@ -153,7 +159,7 @@ def score_claims(items: Sequence[tuple[str, str]], *, dates: Sequence[date | Non
     dates = list(dates) if dates is not None else [None] * len(items)
     if len(dates) != len(items):
         raise UsageError(f"{len(dates)} dates for {len(items)} items")
-    embedder, nli = _models(settings)
+    embedder, nli = models(settings)
     count = token_counter(settings.nli_model)
 
     sources: dict[tuple[str, date | None], _Source] = {}
@@ -191,14 +197,14 @@ def score_claims(items: Sequence[tuple[str, str]], *, dates: Sequence[date | Non
 
     plans = []
     pairs: list[tuple[str, str]] = []
-    for (claim_text, document), when, cdoc in zip(items, dates, claims_docs):
+    for (_, document), when, cdoc in zip(items, dates, claims_docs):
         src = sources[(document, when)]
         plans.append(_plan(cdoc, src, texts, matrix, weights, count, pairs))
     if progress:
         progress("nli", 0, len(pairs))
     probs = nli.predict(pairs, progress=(lambda done, total: progress("nli", done, total)) if progress else None)
 
-    threshold = float(getattr(settings, "support_threshold", 0.0))
+    threshold = settings.support_threshold
     return [_verdict(plan, sources[(doc, when)], probs, settings, weights, threshold) for plan, (_, doc), when in zip(plans, items, dates)]
 
 
@@ -214,17 +220,6 @@ def _text_document(text: str, doc_id: str, when: date | None, name: str) -> Docu
     if not doc.claims:
         raise InputError(f"{name}: no sentences found")
     return doc
-
-
-def _models(settings: Settings):
-    if getattr(settings, "cache_dir", ""):
-        from checker.cache import cached_models
-
-        return cached_models(settings)
-    from checker.embed import load_embedder
-    from checker.nli import load_nli
-
-    return load_embedder(settings.embedding_model), load_nli(settings.nli_model)
 
 
 # -- evidence units -----------------------------------------------------------------------------
@@ -322,17 +317,18 @@ def _plan(cdoc: Document, src: _Source, texts: dict[str, int], matrix, weights: 
         sentence_units = [i for i in chosen if src.units[i].sentence is not None]
         if sentence_units:
             top = max(sentence_units, key=lambda i: sims[i])
-            best = (src.units[top].sentence, float(sims[top]), len(pairs))
-            pairs.append((hyp, nli_text(src.units[top].sentence)))
+            sentence = src.units[top].sentence
+            assert sentence is not None  # a single-sentence unit
+            best = (sentence, float(sims[top]), len(pairs))
+            pairs.append((hyp, nli_text(sentence)))
         plans.append(_SentencePlan(c, units, best, cut))
     return _Plan(cdoc, plans)
 
 
 def _verdict(plan: _Plan, src: _Source, probs: list[dict[str, float]], settings: Settings, weights: Weights, threshold: float) -> Verdict:
-    from checker.align import Alignment, Candidate
-    from checker.judge import PairScores, Thresholds, _Draft, finalize, judge_pair
+    from checker.judge import finalize, judge_pair, unsupported
+    from checker.policy import Pair, PairScores
 
-    t = Thresholds(contradiction=settings.contradiction_threshold, agreement=settings.agreement_threshold)
     docs = {"a": plan.doc, "b": src.doc}
     sentences: list[SentenceScore] = []
     drafts = []
@@ -356,7 +352,7 @@ def _verdict(plan: _Plan, src: _Source, probs: list[dict[str, float]], settings:
             forward = next(probs[j] for u, _, j in sp.units if u.sentence is sentence)
             scores = PairScores(probs[k], forward)
             pair_contradiction = scores.contradiction
-            draft = judge_pair(Candidate(c, sentence, sim, 1), scores, docs, t)
+            draft = judge_pair(Pair(c, sentence, sim, 1, scores, docs, settings))
             if draft is not None and draft.kind != "agreement":
                 drafts.append(draft)
                 flags.append(draft.kind)
@@ -366,18 +362,29 @@ def _verdict(plan: _Plan, src: _Source, probs: list[dict[str, float]], settings:
         if missing:
             flags += missing
             score = min(score, weights.unsupported_cap)
-        sentences.append(SentenceScore(c.text, c.start, c.end, round(score, 4), evidence.entailment if evidence else 0.0,
-                                       evidence.contradiction if evidence else 0.0, evidence, flags,
-                                       round(max((sim for _, sim, _ in sp.units), default=0.0), 4),
-                                       round(max((probs[k]["contradiction"] for _, _, k in sp.units), default=0.0), 4), round(pair_contradiction, 4)))
+        sentences.append(
+            SentenceScore(
+                c.text,
+                c.start,
+                c.end,
+                round(score, 4),
+                evidence.entailment if evidence else 0.0,
+                evidence.contradiction if evidence else 0.0,
+                evidence,
+                flags,
+                round(max((sim for _, sim, _ in sp.units), default=0.0), 4),
+                round(max((probs[k]["contradiction"] for _, _, k in sp.units), default=0.0), 4),
+                round(pair_contradiction, 4),
+            )
+        )
     total = min(s.score for s in sentences)
     flagged = {cid for d in drafts for cid in d.claims}
     for s, sp in zip(sentences, plan.sentences):
         if s.score < threshold and sp.claim.id not in flagged:
             why = "; ".join(s.flags) or f"best support {s.score:+.2f} < {threshold:+.2f}"
-            drafts.append(_Draft("unsupported", f"the source does not support {sp.claim.id} ({why})", [sp.claim.id], "nli", {"score": s.score}))
+            drafts.append(unsupported(sp.claim, why, check="nli", scores={"score": s.score}))  # score mode's hook: support below the threshold
     # finalize gives every finding its rule code, severity, order and id, as in compare and check
-    findings = finalize(drafts, Alignment([], {}, []), [plan.doc, src.doc], {c.id: n for n, c in enumerate(plan.doc.claims + src.doc.claims)})
+    findings = finalize(drafts, {c.id: n for n, c in enumerate(plan.doc.claims + src.doc.claims)})
     n_pairs = sum(len(sp.units) + (sp.best is not None) for sp in plan.sentences)
     return Verdict(round(total, 4), total >= threshold, threshold, sentences, findings, warnings, n_pairs)
 

@@ -11,6 +11,11 @@ headline or subhead without a full stop is a claim of its own. Inside a block:
    never splits inside a quotation, and a quotation that runs over several sentences would be
    one claim. Each break is then placed after the closing quotes that end the sentence, and
    :func:`_keep_break` drops breaks that pysbd gets wrong on news text.
+4. A sentence longer than :data:`MAX_CLAIM_CHARS` (a run-on line without punctuation, a pasted
+   table) is cut into near-equal pieces at spaces, each at most that long, and the document gets
+   one warning saying so. Unbounded claims cost time everywhere downstream (spaCy parses, tense
+   cues, the models read only the start) and cannot be shown usefully; no real news sentence
+   comes close (the longest in the fixtures is under 700 characters).
 
 Claim offsets point into ``doc.raw_text``. For txt/md ``claim.text == raw_text[start:end]``;
 for HTML the span covers the markup, and ``claim.text`` is what the reader sees there (tags
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from checker.documents import html_chars
@@ -62,6 +68,12 @@ SENTENCE_STARTERS = frozenset(
     "Many Most Both Officials Critics".split()
 )
 ORPHAN_MAX_WORDS = 2  # a quoted tail this short stays with the sentence before it
+MAX_CLAIM_CHARS = 2000  # setting: max_claim_chars — a longer sentence is split into pieces (rule 4)
+# pysbd's cost grows faster than linearly with its input (each abbreviation it meets is another
+# pass over the whole string: 20,000 characters of run-on text take 3 s, a megabyte never ends), so
+# a longer block is given to it in windows that end at a sentence-end candidate.
+PYSBD_WINDOW = 10_000
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]»]*\s+")
 
 
 @dataclass
@@ -91,9 +103,10 @@ def segment(doc: Document) -> list[Claim]:
 
     splitter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     claims: list[Claim] = []
+    cut: list[tuple[int, int]] = []  # (length, pieces) of each overlong sentence
     for start, end in doc.body_spans:
         block = _block(doc, start, end)
-        for i, j, heading in split_block(block.text, splitter):
+        for i, j, heading in split_block(block.text, splitter, cut=cut):
             s, e = block.raw_span(i, j)
             n = len(claims)
             claims.append(
@@ -108,7 +121,26 @@ def segment(doc: Document) -> list[Claim]:
                 )
             )
     doc.claims = claims
+    if cut:
+        _warn(doc, overlong_warning(cut))
     return claims
+
+
+def overlong_warning(cut: list[tuple[int, int]], limit: int | None = None) -> str:
+    """The document warning for sentences split by rule 4 (``cut``: (characters, pieces) of each).
+
+    Without the path: the run prefixes document warnings with it when they join the report's."""
+    limit = limit or MAX_CLAIM_CHARS
+    pieces = sum(k for _, k in cut)
+    if len(cut) == 1:
+        return f"a run-on line of {cut[0][0]:,} characters was split into {pieces} pieces of at most {limit:,} characters"
+    return (f"{len(cut)} run-on lines (the longest {max(n for n, _ in cut):,} characters) were split into "
+            f"{pieces} pieces of at most {limit:,} characters")
+
+
+def _warn(doc: Document, message: str) -> None:
+    if message not in doc.warnings:  # segmenting twice must not repeat it
+        doc.warnings.append(message)
 
 
 def _block(doc: Document, start: int, end: int) -> _Block:
@@ -118,8 +150,12 @@ def _block(doc: Document, start: int, end: int) -> _Block:
     return _Block(doc.raw_text[start:end], start)
 
 
-def split_block(text: str, splitter) -> list[tuple[int, int, bool]]:
-    """Sentences of one block as ``(start, end, is_heading)`` offsets into ``text``."""
+def split_block(text: str, splitter, *, max_chars: int | None = None,
+                cut: list[tuple[int, int]] | None = None) -> list[tuple[int, int, bool]]:
+    """Sentences of one block as ``(start, end, is_heading)`` offsets into ``text``.
+
+    A sentence longer than ``max_chars`` (default :data:`MAX_CLAIM_CHARS`) comes back as several
+    pieces (:func:`split_long`); ``cut``, if given, receives (length, pieces) for each one."""
     lo, hi = _strip(text, 0, len(text))
     if lo == hi or _DATELINE_ONLY.fullmatch(text[lo:hi]):
         return []
@@ -136,7 +172,53 @@ def split_block(text: str, splitter) -> list[tuple[int, int, bool]]:
             pieces.append((cur, left_end))
             cur = right_start
     pieces.append((cur, hi))
-    return [(i, j, False) for i, j in _merge(text, pieces)]
+    limit = max_chars or MAX_CLAIM_CHARS
+    out: list[tuple[int, int, bool]] = []
+    for i, j in _merge(text, pieces):
+        parts = split_long(text, i, j, limit) if j - i > limit else [(i, j)]
+        if len(parts) > 1 and cut is not None:
+            cut.append((j - i, len(parts)))
+        out += [(a, b, False) for a, b in parts]
+    return out
+
+
+def split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` as pieces of at most ``limit`` characters, cut at whitespace.
+
+    The pieces are near-equal (a 2,100-character sentence becomes two of about 1,050, not 2,000
+    and 100): each cut is the last whitespace before the even share, else the first one after it
+    within the limit, else (a single "word" longer than the limit) at the limit itself. Pieces
+    never start or end with whitespace, so each is ``text[a:b]`` of the original.
+    """
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    while end - pos > limit:
+        share = -(-(end - pos) // -(-(end - pos) // limit))  # ceil(rest / ceil(rest / limit))
+        cut = _space_before(text, pos + 1, pos + share) or _space_after(text, pos + share, pos + limit) or pos + limit
+        a, b = _strip(text, pos, cut)
+        if b > a:
+            pieces.append((a, b))
+        pos = cut
+        while pos < end and text[pos].isspace():
+            pos += 1
+    a, b = _strip(text, pos, end)
+    if b > a:
+        pieces.append((a, b))
+    return pieces
+
+
+def _space_before(text: str, lo: int, hi: int) -> int | None:
+    """The last whitespace position in ``text[lo:hi + 1]`` (a cut there keeps pieces <= hi), or None."""
+    m = None
+    for m in re.finditer(r"\s+", text[lo : hi + 1]):
+        pass
+    return lo + m.start() if m else None
+
+
+def _space_after(text: str, lo: int, hi: int) -> int | None:
+    """The first whitespace position in ``text[lo:hi + 1]``, or None."""
+    m = re.search(r"\s", text[lo : hi + 1])
+    return lo + m.start() if m else None
 
 
 def is_heading(text: str) -> bool:
@@ -160,9 +242,43 @@ def _strip(text: str, i: int, j: int) -> tuple[int, int]:
 
 
 def _candidate_breaks(text: str, lo: int, hi: int, splitter) -> list[int]:
-    """Start offsets of pysbd's sentences after the first, run on the quote-masked block."""
+    """Start offsets of pysbd's sentences after the first, run on the quote-masked block.
+
+    A block longer than :data:`PYSBD_WINDOW` is read window by window (:func:`_windows`); each
+    window start is a break too (it follows sentence-end punctuation; :func:`_keep_break` still
+    judges it), and a window without any sentence-end punctuation is one sentence, unread."""
     view = text[lo:hi].translate(_MASK)
-    return [lo + span.start for span in splitter.segment(view)[1:]]
+    breaks: list[int] = []
+    for a, b, runon in _windows(view, PYSBD_WINDOW):
+        if a > 0:
+            breaks.append(lo + a)
+        if not runon:
+            breaks += [lo + a + span.start for span in splitter.segment(view[a:b])[1:]]
+    return breaks
+
+
+def _windows(view: str, size: int) -> list[tuple[int, int, bool]]:
+    """``view`` cut into (start, end, run_on) windows of at most ``size`` characters, each ending
+    right after sentence-end punctuation and its whitespace. Where no such place lies within
+    ``size`` characters, the window runs to the next one and ``run_on`` is True: it holds no
+    sentence end, so no sentence break, at all."""
+    out: list[tuple[int, int, bool]] = []
+    start = 0
+    while len(view) - start > size:
+        last = None
+        for m in _SENTENCE_END.finditer(view, start + 1, start + size):
+            last = m.end()
+        if last is not None:
+            out.append((start, last, False))
+            start = last
+            continue
+        nxt = _SENTENCE_END.search(view, start + 1)  # the first one, which ends beyond the window
+        end = nxt.end() if nxt else len(view)
+        out.append((start, end, True))
+        start = end
+    if start < len(view):
+        out.append((start, len(view), False))
+    return out
 
 
 def _place_break(text: str, brk: int, lo: int, hi: int) -> tuple[int, int]:
@@ -186,15 +302,16 @@ def _place_break(text: str, brk: int, lo: int, hi: int) -> tuple[int, int]:
 def _merge(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join each piece to the one before it when the break between them is wrong."""
     merged = [pieces[0]]
+    quotes = _Quotes(text) if len(pieces) > 1 else None
     for piece in pieces[1:]:
-        if _keep_break(text, merged[-1], piece):
+        if _keep_break(text, merged[-1], piece, quotes):
             merged.append(piece)
         else:
             merged[-1] = (merged[-1][0], piece[1])
     return merged
 
 
-def _keep_break(text: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
+def _keep_break(text: str, left: tuple[int, int], right: tuple[int, int], quotes: _Quotes | None = None) -> bool:
     """Is the break between two pieces a real sentence boundary? Each rule is a pysbd miss:
 
     * the right piece has no letters or digits, or starts with a comma, semicolon, colon, other
@@ -224,19 +341,28 @@ def _keep_break(text: str, left: tuple[int, int], right: tuple[int, int]) -> boo
         return False
     if len(right_text.split()) < 2:
         return False
-    return not _orphan_quote_tail(text, left[1], right_text)
+    return not _orphan_quote_tail(text, left[1], right_text, quotes or _Quotes(text))
 
 
-def _inside_quotation(text: str, pos: int) -> bool:
-    """Is ``pos`` inside a double quotation opened earlier in the block?"""
-    before = text[:pos]
-    curly_open = sum(before.count(q) for q in _QUOTE_OPEN) > sum(before.count(q) for q in _QUOTE_CLOSE)
-    return curly_open or before.count('"') % 2 == 1
+class _Quotes:
+    """Where the double quotation marks of a block are, to tell whether a position is inside a
+    quotation in logarithmic time (counting them in ``text[:pos]`` for every break is quadratic
+    in a long block)."""
+
+    def __init__(self, text: str) -> None:
+        self.opening = [m.start() for m in re.finditer(f"[{_QUOTE_OPEN}]", text)]
+        self.closing = [m.start() for m in re.finditer(f"[{_QUOTE_CLOSE}]", text)]
+        self.straight = [m.start() for m in re.finditer('"', text)]
+
+    def inside(self, pos: int) -> bool:
+        """Is ``pos`` inside a double quotation opened earlier in the block?"""
+        curly_open = bisect_left(self.opening, pos) > bisect_left(self.closing, pos)
+        return curly_open or bisect_left(self.straight, pos) % 2 == 1
 
 
-def _orphan_quote_tail(text: str, pos: int, right_text: str) -> bool:
+def _orphan_quote_tail(text: str, pos: int, right_text: str, quotes: _Quotes) -> bool:
     """A break inside a quotation whose right piece is a stub of the quote plus its attribution."""
-    if not _inside_quotation(text, pos):
+    if not quotes.inside(pos):
         return False
     close = re.search(r'["”»]', right_text)
     if close is None:

@@ -118,7 +118,7 @@ def apply_suppressions(report: Report) -> Report:
     comment names the finding's rule (or no rule). ``filtered["suppressed"]`` counts them; it is
     set whenever a document has suppression comments, so a report can say so even when none matched.
     """
-    from checker.output.json_format import ReportIndex
+    from checker.positions import ReportIndex
 
     index = ReportIndex(report)
     by_doc = {d.id: find_directives(d) for d in report.documents}

@@ -19,11 +19,11 @@ PAIR_OVERHEAD = 3  # [CLS] premise [SEP] hypothesis [SEP]
 def _tokenizer(name: str):
     from transformers import AutoTokenizer
 
-    from checker.registry import resolve
+    from checker.registry import hub_offline, resolve
 
     ref = resolve("nli", name)
-    try:
-        return AutoTokenizer.from_pretrained(ref.location, local_files_only=ref.local)
+    try:  # a hub name with no network: the local HF cache only, never ~100 s of download retries
+        return AutoTokenizer.from_pretrained(ref.location, local_files_only=ref.local or hub_offline())
     except Exception:  # noqa: BLE001 - counting falls back to a word estimate
         return None
 

@@ -14,6 +14,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def doc_id(n: int) -> str:
+    """The id of the n-th document (from 0): a..z, then aa, ab, ... (claim ids stay unique: a letter never follows a claim number)."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = _LETTERS[r] + out
+    return out
+
+
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
@@ -90,6 +103,9 @@ class Document:
     date: date | None = None
     format: str = "txt"  # txt | md | html
     claims: list[Claim] = field(default_factory=list)
+    # How this document was read, when the reader must know (e.g. an overlong run-on line was split):
+    # one line each, without the path; the run adds them to Report.warnings, prefixed with the path.
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -130,6 +146,9 @@ class Report:
     # Things the reader must know about how the input was read, e.g. sentence pairs longer than the
     # NLI model reads (cut at the end): one line each.
     warnings: list[str] = field(default_factory=list)
+    # What the run did besides judging, for people (stderr, never the report files): a baseline
+    # written, stale baseline entries.
+    notes: list[str] = field(default_factory=list)
 
     def claim(self, claim_id: str) -> Claim:
         for doc in self.documents:

@@ -121,7 +121,7 @@ class ProductBackend:
         from checker.nli import CrossEncoderNLI, quantize_dynamic_int8
 
         self.nli = CrossEncoderNLI(str(location), device="cpu", max_length=MAX_LENGTH, quantize=quantize)
-        model = self.nli.model.model
+        model = self.nli.model  # the transformers module (checker.nli loads it directly since issue 13)
         if keep_layers is not None:  # layer pruning without retraining
             import torch
 

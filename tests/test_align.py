@@ -24,8 +24,11 @@ def _unit(*xs: float) -> np.ndarray:
 def test_candidates_are_top_k_above_threshold_from_both_sides():
     a, b = _doc("a", 2), _doc("b", 3)
     vectors = {
-        "a1": _unit(1, 0, 0), "a2": _unit(0, 1, 0),
-        "b1": _unit(1, 0.1, 0), "b2": _unit(1, 0.6, 0), "b3": _unit(0, 0, 1),
+        "a1": _unit(1, 0, 0),
+        "a2": _unit(0, 1, 0),
+        "b1": _unit(1, 0.1, 0),
+        "b2": _unit(1, 0.6, 0),
+        "b3": _unit(0, 0, 1),
     }
     result = align([a, b], vectors, top_k=1, min_similarity=0.55, only_in_below=0.45)
     pairs = {(c.a.id, c.b.id): c for c in result.candidates}

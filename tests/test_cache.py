@@ -129,14 +129,21 @@ def test_folder_signature_follows_the_weights(tmp_path):
     assert folder_signature(tmp_path) != after
 
 
-def test_a_broken_cache_is_a_warning_not_a_failure(tmp_path, capsys):
-    (tmp_path / "cache-v1.sqlite3").write_bytes(b"this is not a database" * 100)
+def test_a_corrupt_cache_is_moved_aside_and_rebuilt_once(tmp_path, capsys):
+    garbage = b"this is not a database" * 100
+    (tmp_path / "cache-v1.sqlite3").write_bytes(garbage)
     cache = open_cache(tmp_path)
-    assert cache is None
-    assert "factcheck: warning: cache:" in capsys.readouterr().err
+    assert cache is not None  # rebuilt, not given up on
+    err = capsys.readouterr().err
+    assert err.count("factcheck: warning: cache:") == 1
+    assert (tmp_path / "cache-v1.sqlite3.corrupt").read_bytes() == garbage
     backend = FakeNLI()
     assert CachedNLI(backend, cache, model_id="n").predict([("a", "b")])[0]["neutral"] == 0.25
-    assert len(backend.batches) == 1
+    assert CachedNLI(backend, cache, model_id="n").predict([("a", "b")])[0]["neutral"] == 0.25
+    assert len(backend.batches) == 1  # the rebuilt cache answers the second call
+    cache.close()
+    assert open_cache(tmp_path) is not None
+    assert "warning" not in capsys.readouterr().err  # the next run is silent
 
 
 WORKER = r"""

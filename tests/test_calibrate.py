@@ -149,7 +149,8 @@ def test_reads_every_form_of_example(tmp_path):
     (tmp_path / "sources" / "a.txt").write_text(" date 2025-02-24 Title\n\nPolice arrested 35 people on Sunday.\n", encoding="utf-8")
     (tmp_path / "sources" / "b.md").write_text("---\ndate: 2025-03-01\n---\n# Head\n\nThe **mayor** resigned.\n", encoding="utf-8")
     (tmp_path / "sources" / "c.html").write_text(
-        "<html><body><nav>Home</nav><article><p>The river flooded three villages on Monday night.</p></article></body></html>", encoding="utf-8")
+        "<html><body><nav>Home</nav><article><p>The river flooded three villages on Monday night.</p></article></body></html>", encoding="utf-8"
+    )
     path = _write(
         tmp_path,
         json.dumps(GOOD),
@@ -178,7 +179,7 @@ BAD_LINES = [
     ('{"claim": "x", "document": "d"}', "missing field 'label'"),
     ('{"claim": "x", "label": "consistent"}', "missing field 'document'"),
     ('{"claim": "x", "document": "d", "label": "consistent", "source": "AFP"}', "unknown field 'source'"),
-    ('{"claim": "x", "document": "d", "label": "true-ish"}', "unknown label \"true-ish\""),
+    ('{"claim": "x", "document": "d", "label": "true-ish"}', 'unknown label "true-ish"'),
     ('{"claim": "x", "document": "d", "label": 2}', "unknown label 2"),
     ('{"claim": "   ", "document": "d", "label": "consistent"}', "the claim is empty"),
     ('{"claim": 3, "document": "d", "label": "consistent"}', "'claim' must be a string"),

@@ -193,19 +193,23 @@ def test_cli_check_end_to_end_json(capsys, monkeypatch, contradicts):
 
 
 def _install_fake(monkeypatch, report):
-    """check_drafts replaced by one returning a copy of ``report`` and recording its arguments."""
-    import checker.check
+    """The engine (checker.pipeline.judge_job) replaced by one returning a copy of ``report`` and
+    recording its job; validation, post-processing and outputs run for real."""
+    import checker.pipeline
 
     calls: list[dict] = []
     state = {"report": report}
 
-    def fake(drafts, sources, *, dates=None, settings=None, progress=None):
-        calls.append({"drafts": list(drafts), "sources": list(sources), "dates": dates, "settings": settings})
+    def fake(job, settings, progress=None):
+        assert job.mode == "check"
+        calls.append(
+            {"drafts": list(job.paths[: job.drafts]), "sources": list(job.paths[job.drafts :]), "dates": list(job.dates) if job.dates is not None else None, "settings": settings}
+        )
         return copy.deepcopy(state["report"])
 
     fake.calls = calls  # type: ignore[attr-defined]
     fake.state = state  # type: ignore[attr-defined]
-    monkeypatch.setattr(checker.check, "check_drafts", fake)
+    monkeypatch.setattr(checker.pipeline, "judge_job", fake)
     monkeypatch.chdir(ROOT)
     return fake
 
@@ -254,9 +258,7 @@ def test_sarif(capsys, fake_check):
     assert numeric["locations"][0]["physicalLocation"]["region"]["startLine"] == _line_of(CONTRA, HUNDREDS)
 
 
-GITHUB_LINE = re.compile(
-    r"::(error|warning|notice) file=(?P<file>[^,:]+),line=(?P<line>\d+),col=\d+,endLine=\d+,endColumn=\d+,title=(?P<rule>FC\d{3})::(?P<msg>.+)"
-)
+GITHUB_LINE = re.compile(r"::(error|warning|notice) file=(?P<file>[^,:]+),line=(?P<line>\d+),col=\d+,endLine=\d+,endColumn=\d+,title=(?P<rule>FC\d{3})::(?P<msg>.+)")
 
 
 def test_github_annotations(capsys, fake_check):

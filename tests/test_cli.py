@@ -34,25 +34,29 @@ ENTRY = "import sys; from checker.cli import main; sys.exit(main())"
 
 
 class FakePipeline:
+    """Stands in for the engine (checker.pipeline.judge_job): the CLI's validation, settings and the
+    library's post-processing and outputs run for real on its hand-built report."""
+
     def __init__(self) -> None:
         self.calls: list[dict] = []
         self.error: BaseException | None = None
 
-    def compare_paths(self, paths, *, dates=None, settings=None, progress=None):
-        self.calls.append({"paths": paths, "dates": dates, "settings": settings, "progress": progress})
+    def judge_job(self, job, settings, progress=None):
+        dates = list(job.dates) if job.dates is not None else None
+        self.calls.append({"paths": list(job.paths), "dates": dates, "settings": settings, "progress": progress})
         if self.error is not None:
             raise self.error
         if progress is not None:
             progress("fake", 1, 1)
-        return make_report(paths[0], paths[1])
+        return make_report(job.paths[0], job.paths[1])
 
 
 @pytest.fixture
 def pipeline(monkeypatch, tmp_path) -> FakePipeline:
+    import checker.pipeline
+
     fake = FakePipeline()
-    module = types.ModuleType("checker.pipeline")
-    module.compare_paths = fake.compare_paths
-    monkeypatch.setitem(sys.modules, "checker.pipeline", module)
+    monkeypatch.setattr(checker.pipeline, "judge_job", fake.judge_job)
     monkeypatch.chdir(tmp_path)  # no stray factcheck.toml / pyproject.toml from the repo
     return fake
 
@@ -203,14 +207,15 @@ def test_pipeline_factcheck_error(capsys, pipeline, docs):
 
 
 def test_unexpected_error_hint_and_debug(capsys, pipeline, docs, monkeypatch):
+    """A bug is not bad input: its own exit code, 3 (issue 16; it used to share 2 with usage errors)."""
     pipeline.error = RuntimeError("kaboom")
     monkeypatch.delenv("FACTCHECK_DEBUG", raising=False)
     code, _, err = run(capsys, "compare", *docs)
-    assert code == 2
-    assert_one_error_line(err, "RuntimeError: kaboom", "FACTCHECK_DEBUG=1")
+    assert code == 3
+    assert_one_error_line(err, "internal error", "RuntimeError: kaboom", "FACTCHECK_DEBUG=1")
     monkeypatch.setenv("FACTCHECK_DEBUG", "1")
     code, _, err = run(capsys, "compare", *docs)
-    assert code == 2 and "Traceback" in err and err.strip().splitlines()[-1].startswith("factcheck: error:")
+    assert code == 3 and "Traceback" in err and err.strip().splitlines()[-1].startswith("factcheck: error:")
 
 
 # -- successful runs ---------------------------------------------------------------------------

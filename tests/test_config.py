@@ -81,7 +81,7 @@ def test_unknown_key_names_key_and_file(tmp_path):
         "nli_model = 3",
         'select = "FC101"',
         "ignore = [1]",
-        'aliases = {kyiv = 3}',
+        "aliases = {kyiv = 3}",
     ],
 )
 def test_wrong_types(tmp_path, line):
@@ -182,6 +182,42 @@ def test_path_matches_and_per_file_ignored(tmp_path, monkeypatch):
     assert path_matches(root / "drafts" / "2025" / "x.md", "drafts/*.md", root)  # fnmatch: * crosses /
     assert not path_matches(root / "drafts" / "news.md", "drafts/opinion-*.md", root)
     assert not path_matches(draft, "Drafts/*.md", root)  # case-sensitive
-    s = Settings(per_file_ignores={"drafts/opinion-*.md": ["FC3"]}, config_dir=str(root)).validate()
+    s = Settings(per_file_ignores={"drafts/opinion-*.md": ["FC3"]}, config_dir=str(root))
     assert per_file_ignored("FC302", draft, s) and not per_file_ignored("FC101", draft, s)
     assert not per_file_ignored("FC302", root / "drafts" / "news.md", s)
+
+
+def test_every_policy_threshold_is_a_setting(tmp_path):
+    """The decision policy reads every threshold from Settings (issue 12: 7 of 9 used to be constants)."""
+    keys = [
+        "align_only_in_below",
+        "contradiction_signal",
+        "symbolic_min_similarity",
+        "time_min_similarity",
+        "nli_min_similarity",
+        "paraphrase_similarity",
+        "verbatim_ratio",
+        "quote_ratio",
+        "dispute_link_similarity",
+    ]
+    _write(tmp_path / "factcheck.toml", "".join(f"{k.replace('_', '-')} = 0.5\n" for k in keys))
+    s = load_settings(tmp_path)
+    assert all(getattr(s, k) == 0.5 for k in keys)
+    with pytest.raises(UsageError, match="verbatim-ratio must be between 0 and 1, got 2"):
+        _write(tmp_path / "factcheck.toml", "verbatim-ratio = 2\n")
+        load_settings(tmp_path)
+
+
+def test_settings_are_validated_where_they_are_built():
+    from checker.errors import SettingsError
+
+    with pytest.raises(SettingsError, match=r"^settings: align_top_k must be at least 1, got 0$"):
+        Settings(align_top_k=0)
+    with pytest.raises(SettingsError, match=r"^settings: unknown key 'nli_modle'"):
+        Settings(nli_modle="x")
+    with pytest.raises(SettingsError, match=r"^command line: fail_on must be one of"):
+        Settings().with_overrides("command line", fail_on="fatal")
+    s = Settings(select=["FC1"])
+    assert s.select == ["FC101", "FC102", "FC103", "FC104"]
+    with pytest.raises(Exception):  # frozen: a change goes through with_overrides, which validates
+        s.select = ["FC999"]  # type: ignore[misc]

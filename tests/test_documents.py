@@ -75,10 +75,7 @@ def test_body_spans_are_ordered_trimmed_and_disjoint():
 def test_soft_wrapped_lines_join_and_short_lines_stay_apart(tmp_path):
     path = tmp_path / "wrapped.txt"
     path.write_text(
-        "Talks resume in Geneva\n"
-        "Negotiators met on Tuesday, and the\n"
-        "talks will continue on Wednesday.\n"
-        "A second round is planned.\n",
+        "Talks resume in Geneva\nNegotiators met on Tuesday, and the\ntalks will continue on Wednesday.\nA second round is planned.\n",
         encoding="utf-8",
     )
     doc = load_document(path, "a")
@@ -106,8 +103,7 @@ def test_unknown_extension_is_read_as_plain_text(tmp_path):
 
 
 def test_boilerplate_list():
-    for line in ("Sign up for our daily briefing", "Subscribe now", "Click here to read more",
-                 "Read the full article here", "Advertisement", "© 2025 AFP"):
+    for line in ("Sign up for our daily briefing", "Subscribe now", "Click here to read more", "Read the full article here", "Advertisement", "© 2025 AFP"):
         assert is_boilerplate(line), line
     for line in ("Subscribers to the service rose 5%.", "Sign language interpreters attended."):
         assert not is_boilerplate(line), line
@@ -124,8 +120,7 @@ def test_markdown_front_matter_and_markers():
     assert doc.source == "Harbour Times"  # "outlet" key
     blocks = [doc.raw_text[s:e] for s, e in doc.body_spans]
     assert blocks == [
-        "Ukraine and Turkey agreed on Monday to extend the Black Sea grain\n"
-        "corridor for another 120 days, the Turkish defence ministry said.",
+        "Ukraine and Turkey agreed on Monday to extend the Black Sea grain\ncorridor for another 120 days, the Turkish defence ministry said.",
         "What changes",
         "Inspections will move to Istanbul.",
         "Ships will be allowed to carry fertiliser. Exporters welcomed the decision.",
@@ -136,8 +131,7 @@ def test_markdown_front_matter_and_markers():
 
 def test_markdown_header_line_beats_front_matter_and_h1_becomes_title(tmp_path):
     path = tmp_path / "a.markdown"
-    path.write_text("---\ndate: 2024-01-01\n---\ndate 2024-02-02\n# Big headline\n\nBody text here.\n",
-                    encoding="utf-8")
+    path.write_text("---\ndate: 2024-01-01\n---\ndate 2024-02-02\n# Big headline\n\nBody text here.\n", encoding="utf-8")
     doc = load_document(path, "a")
     assert doc.date == datetime.date(2024, 2, 2)
     assert doc.title == "Big headline"
@@ -166,22 +160,19 @@ def test_html_metadata_and_body_spans():
     assert doc.title == "Ceasefire talks resume in Geneva"
     assert doc.source == "The Daily Ledger"
     chunks = [doc.raw_text[s:e] for s, e in doc.body_spans]
-    assert chunks[1] == ("Negotiators from both sides met in Geneva on Tuesday, the U.N. said, "
-                         "a week after talks broke down.")
+    assert chunks[1] == ("Negotiators from both sides met in Geneva on Tuesday, the U.N. said, a week after talks broke down.")
     assert chunks[2].startswith("&ldquo;We are cautiously optimistic,&rdquo;")
     assert '<a href="/un">United Nations</a>.' in chunks[4]
     assert [visible(c) for c in chunks] == [
         "GENEVA",
         "Negotiators from both sides met in Geneva on Tuesday, the U.N. said, a week after talks broke down.",
-        "“We are cautiously optimistic,” a U.N. spokesperson told reporters. "
-        "The talks are expected to last three days.",
+        "“We are cautiously optimistic,” a U.N. spokesperson told reporters. The talks are expected to last three days.",
         "Prisoner exchange",
         "Both delegations agreed to exchange 120 prisoners, according to a statement from the United Nations.",
         "The previous round in Feb. 2024 ended without an agreement & both sides blamed each other.",
     ]
     body = body_text(doc)
-    for junk in ("World news menu", "Do not extract", "footer script", "Buy cheap flights",
-                 "Sign up for our daily briefing", "All rights reserved"):
+    for junk in ("World news menu", "Do not extract", "footer script", "Buy cheap flights", "Sign up for our daily briefing", "All rights reserved"):
         assert junk in doc.raw_text and junk not in body
 
 
@@ -190,8 +181,7 @@ def test_malformed_html_with_unclosed_tags():
     assert doc.title == "Port reopens after storm" and doc.date is None
     assert [visible(doc.raw_text[s:e]) for s, e in doc.body_spans] == [
         "The port of Odesa reopened on Friday after a storm closed it for three days, officials said.",
-        "Ships carrying grain began loading again on Saturday morning, the port authority said "
-        "& traders welcomed the news.",
+        "Ships carrying grain began loading again on Saturday morning, the port authority said & traders welcomed the news.",
         "About 40 vessels had been waiting offshore. Insurers said damage was limited.",
     ]
     assert "Injected" not in body_text(doc) and "Home" not in body_text(doc)
@@ -199,8 +189,7 @@ def test_malformed_html_with_unclosed_tags():
 
 @pytest.mark.parametrize(
     "markup",
-    ["<p>unclosed <b>bold <i>and <div>mixed</p></b> up", "<<<>>>&&&;;</html></body><p",
-     "<html><body><table><tr><td>cell"],
+    ["<p>unclosed <b>bold <i>and <div>mixed</p></b> up", "<<<>>>&&&;;</html></body><p", "<html><body><table><tr><td>cell"],
 )
 def test_garbage_html_is_an_input_error_not_a_crash(tmp_path, markup):
     path = tmp_path / "bad.html"
@@ -228,8 +217,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
         ("ctrl.txt", b"\x01\x02\x03\x04abc\x05\x06\x07\x08", "control characters"),
         ("latin1.txt", "Café talks end.".encode("latin-1"), "not valid UTF-8 (byte 0xe9 at byte offset 3)"),
         ("latin1.md", b"ok\n" + "é".encode("latin-1"), "re-encode the file as UTF-8"),
-        ("nav.html", b"<html><body><nav><a href='/'>Home</a></nav><script>x=1</script></body></html>",
-         "HTML contains no extractable article text"),
+        ("nav.html", b"<html><body><nav><a href='/'>Home</a></nav><script>x=1</script></body></html>", "HTML contains no extractable article text"),
         ("only-promo.txt", b"Read the full article here\n", "no article text left"),
         ("header-only.txt", b"date 2025-02-24 A title\n\n", "no article text left"),
         ("bad-date.txt", b"date 2025-02-30 A title\nBody.\n", "invalid date '2025-02-30'"),
@@ -248,13 +236,15 @@ def test_bad_input_raises_one_line_input_error(tmp_path, name, data, fragment):
 
 
 def test_missing_file_and_directory(tmp_path):
-    with pytest.raises(InputError, match=r"nope\.txt: file not found"):
+    """The loader and the command line check files with the same function and words (issue 12:
+    the loader used to say "file not found" where the CLI said "no such file")."""
+    with pytest.raises(InputError, match=r"nope\.txt: no such file"):
         load_document(tmp_path / "nope.txt", "a")
-    with pytest.raises(InputError, match="is a directory, not a file"):
+    with pytest.raises(InputError, match="is a directory, not a document"):
         load_document(tmp_path, "a")
 
 
 def test_file_over_the_size_limit():
     with pytest.raises(InputError) as info:
         load_document(FT, "a", max_bytes=1000)
-    assert str(info.value) == f"{FT}: file is 3,159 bytes, larger than the limit of 1,000 bytes"
+    assert str(info.value) == f"{FT}: file is 3,159 bytes, over the 0.001 MB limit (max_file_mb)"

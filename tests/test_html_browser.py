@@ -316,7 +316,7 @@ def test_hostile_article_runs_no_script(probe, tmp_path):
     assert '<a href="javascript:window.__pwned = 3">more</a>' in text
     assert page.locator(".doc-text img, .doc-text a, .doc-text script, .doc-text b").count() == 0
     assert "</title><script>" in page.locator(".doc-title").first.inner_text()
-    assert page.title().startswith("factcheck: </title>")
+    assert page.title().startswith("factcheck: \u2068</title>")
 
 
 def test_three_documents_side_by_side(probe, tmp_path):
@@ -381,3 +381,78 @@ def test_screenshot(probe, report_file):
     page.emulate_media(color_scheme="dark")
     page.screenshot(path=str(ARTIFACTS / "report-dark.png"))
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
+
+
+# ------------------------------------------------------------------------------------------
+# bidirectional text: an override from article text never reverses anything outside its piece
+
+RLO = "\u202e"
+SPOOF = f"Attachment photo_{RLO}gnp.exe was sent."
+AFTER = "Officials met on Tuesday."
+
+# How ``sub`` (inside one text node of ``el``) is laid out: "ltr" when each character stands to the
+# right of the one before it, "rtl" when to the left (pairs split by a line break are skipped).
+ORDER = """(el, sub) => {
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const at = node.data.indexOf(sub);
+    if (at < 0) continue;
+    const r = document.createRange(), boxes = [];
+    for (let i = at; i < at + sub.length; i++) {
+      if (/\\s/.test(node.data[i])) continue;
+      r.setStart(node, i); r.setEnd(node, i + 1);
+      boxes.push(r.getBoundingClientRect());
+    }
+    let right = 0, left = 0;
+    for (let i = 1; i < boxes.length; i++) {
+      if (Math.abs(boxes[i].top - boxes[i - 1].top) > 2) continue;
+      if (boxes[i].left > boxes[i - 1].left) right++; else left++;
+    }
+    return right && !left ? "ltr" : left && !right ? "rtl" : "mixed";
+  }
+  return null;
+}"""
+
+
+def bidi_report() -> Report:
+    text = f"{SPOOF} {AFTER} Plain words after {RLO}an override."
+    a = Document(id="a", path=Path("a.txt"), raw_text=text, body_spans=[(0, len(text))], title=f"Invoice {RLO}fdp.exe",
+                 source=f"Wire{RLO} desk")
+    for i, sent in enumerate((SPOOF, AFTER)):
+        s = text.index(sent)
+        a.claims.append(Claim(f"a{i}", "a", i, s, s + len(sent), sent))
+    b = Document(id="b", path=Path("b.txt"), raw_text="Officials met on Wednesday.", body_spans=[(0, 27)], title="Other")
+    b.claims.append(Claim("b0", "b", 0, 0, 27, "Officials met on Wednesday."))
+    findings = [Finding("f1", "contradiction", "error", "FC101", f"a0 and b0 contradict each other: '{SPOOF}' vs 'Officials met'",
+                        ["a0", "b0"], {"contradiction": 0.9}, "nli"),
+                Finding("f2", "only_in_a", "info", "FC301", "only in A", ["a1"], check="alignment")]
+    return Report([a, b], findings)
+
+
+def test_bidi_override_in_article_text_stays_inside_its_piece(probe, tmp_path):
+    path = tmp_path / "bidi.html"
+    write_html(bidi_report(), path)
+    page = probe.open(path)
+    text = page.locator(".doc-text").first
+    # the claim after the spoofed one reads left to right, and so do the words after it
+    assert text.evaluate(ORDER, AFTER) == "ltr"
+    assert text.evaluate(ORDER, "Plain words after") == "ltr"
+    # the spoofed piece itself is shown as written (reversed inside its own isolate): kept, not altered
+    assert text.evaluate(ORDER, "gnp.exe was sent.") == "rtl"
+    # the same measurement sees a leak where nothing isolates: the check can fail
+    page.evaluate("""t => { const p = document.createElement('p'); p.id = 'raw'; p.textContent = t;
+                   document.querySelector('.doc-text').appendChild(p); }""", f"{SPOOF} {AFTER}")
+    raw = page.locator("#raw")
+    assert raw.evaluate(ORDER, AFTER) == "rtl"
+    # message and detail: the override is a visible tag, the rest of the sentence reads in order
+    page.click('#findings li[data-id="f1"]')
+    msg = page.locator("#detail .d-msg")
+    assert "photo_[U+202E]gnp.exe" in msg.inner_text()
+    assert msg.evaluate(ORDER, "vs 'Officials met'") == "ltr"
+    claim = page.locator("#detail .d-claims li").first
+    assert claim.locator("bdi").count() == 1 and SPOOF in claim.locator("bdi").inner_text()
+    # title: isolated in the page, visible tag in the window title; header warns
+    assert page.locator(".doc-title bdi").first.inner_text() == f"Invoice {RLO}fdp.exe"
+    assert page.title() == "factcheck: \u2068Invoice [U+202E]fdp.exe\u2069 vs \u2068Other\u2069"
+    assert "U+202E" in page.locator(".doc-bidi").first.inner_text()
+    assert probe.errors == []

@@ -214,7 +214,7 @@ def test_article_text_is_escaped():
     tags = {t for t, _ in tree.tags}
     assert tags <= {"html", "head", "meta", "title", "link", "style", "body", "header", "h1", "span", "div",
                     "button", "b", "main", "aside", "input", "select", "option", "ol", "section", "p", "kbd",
-                    "article", "h2", "time", "footer", "script"}
+                    "article", "h2", "time", "footer", "script", "bdi"}
     for tag, attrs in tree.tags:
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
@@ -328,7 +328,7 @@ def test_document_metadata_and_columns(html):
         assert s in text
     spans = [a for t, a in tree.tags if t == "span" and "data-claim" in a]
     assert {a["data-claim"] for a in spans} == {"a0", "a1", "a2", "a3", "b0", "b1"}
-    assert "<title>factcheck: Talks in Riyadh vs Riyadh talks</title>" in html
+    assert "<title>factcheck: \u2068Talks in Riyadh\u2069 vs \u2068Riyadh talks\u2069</title>" in html
 
 
 def test_three_documents_three_columns():
@@ -359,3 +359,110 @@ def test_empty_report_renders():
     out = render_html(Report([], []))
     assert "0 findings" in out and "<title>factcheck report</title>" in out
     assert "<html lang=\"en\">" in out  # data-ready is set by the script at load, not in the markup
+
+
+# ------------------------------------------------------------------------------ reproducible output, footer
+
+
+def _footer(out: str) -> str:
+    return " ".join(out[out.index('<footer class="foot">') : out.index("</footer>")].split())
+
+
+def test_footer_prints_seconds_for_durations_and_a_plain_count_for_nli_pairs():
+    report = small_report()
+    report.timings = {"analyse": 0.25, "nli": 3.5, "nli_pairs": 194}
+    foot = _footer(render_html(report, reproducible=False))
+    assert "analyse 0.25s, nli 3.50s" in foot
+    assert "nli_pairs 194" in foot and "194.00" not in foot and "nli_pairs 194.00s" not in foot
+
+
+def test_reproducible_mode_drops_durations_and_gives_identical_bytes(monkeypatch):
+    first, second = small_report(), small_report()
+    first.timings = {"analyse": 0.25, "nli": 3.5, "nli_pairs": 194}
+    second.timings = {"analyse": 0.31, "nli": 2.75, "nli_pairs": 194}
+    assert render_html(first, reproducible=False) != render_html(second, reproducible=False)
+    out = render_html(first, reproducible=True)
+    assert out == render_html(second, reproducible=True)
+    assert "0.25" not in out and "3.50" not in out and "nli_pairs 194" in _footer(out)
+    assert json.loads(parse(out).scripts[0][1])["timings"] == {"nli_pairs": 194}
+    # SOURCE_DATE_EPOCH (the reproducible-builds convention) turns the mode on by default
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert render_html(first) == out == render_html(second)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert render_html(first) != render_html(second)
+
+
+# ------------------------------------------------------------------------------ bidirectional text
+
+RLO, PDF = "\u202e", "\u202c"
+SPOOF = f"Attachment photo_{RLO}gnp.exe was sent."  # displays as "photo_exe.png" inside its isolate
+
+
+def bidi_report() -> Report:
+    text = f"{SPOOF} Officials met on Tuesday. A third sentence {RLO}with an override."
+    a = _doc("a", text, [SPOOF, "Officials met on Tuesday."], title=f"Invoice {RLO}fdp.exe", source=f"Wire{RLO} desk")
+    b = _doc("b", TEXT_B, ["Officials met in Riyadh on Wednesday."], title="Riyadh talks")
+    findings = [Finding("f1", "contradiction", "error", "FC101", f"a0 and b0 contradict each other: '{SPOOF}' vs 'Officials met'",
+                        ["a0", "b0"], {"contradiction": 0.9}, "nli", {"quote": f"x{RLO}y", "nested": [f"{RLO}z"]})]
+    return Report([a, b], findings)
+
+
+class Isolation(HTMLParser):
+    """Each text run inside a .doc-text paragraph, with whether an isolating element encloses it
+    (``<bdi>``, or a ``.hl`` span, which the stylesheet isolates)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.runs: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in Tree.VOID:
+            self.stack.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        in_text = any("doc-text" in (a.get("class") or "").split() for _, a in self.stack)
+        in_para = any(t == "p" for t, _ in self.stack)
+        if in_text and in_para and data:
+            isolated = any(t == "bdi" or "hl" in (a.get("class") or "").split() for t, a in self.stack)
+            self.runs.append((data, isolated))
+
+
+def test_every_piece_of_document_text_is_a_bidi_isolate():
+    out = render_html(bidi_report())
+    iso = Isolation()
+    iso.feed(out)
+    assert iso.runs and all(isolated for _, isolated in iso.runs), [r for r in iso.runs if not r[1]]
+    shown = "".join(d for d, _ in iso.runs)
+    assert SPOOF in shown and f"sentence {RLO}with" in shown  # the article's own characters are kept
+    css = parse(out).styles[0]
+    assert re.search(r"\.hl, bdi \{ unicode-bidi: isolate; \}", css)
+    # title and source: kept, isolated
+    assert f'<h2 class="doc-title" id="title-1"><bdi>Invoice {RLO}fdp.exe</bdi></h2>' in out
+    assert f'<span class="doc-source"><bdi>Wire{RLO} desk</bdi></span>' in out
+
+
+def test_plain_text_places_show_bidi_controls_and_the_document_says_it_has_them():
+    out = render_html(bidi_report())
+    # the page title cannot hold markup: each title is an FSI..PDI isolate with its controls visible
+    title = re.search(r"<title>(.*)</title>", out).group(1)
+    assert title == "factcheck: \u2068Invoice [U+202E]fdp.exe\u2069 vs \u2068Riyadh talks\u2069"
+    data = json.loads(parse(out).scripts[0][1])
+    f = data["findings"][0]
+    assert f["message"] == "a0 and b0 contradict each other: 'Attachment photo_[U+202E]gnp.exe was sent.' vs 'Officials met'"
+    assert f["details"] == {"quote": "x[U+202E]y", "nested": ["[U+202E]z"]}
+    assert RLO not in title and RLO not in json.dumps(data["findings"], ensure_ascii=False)
+    assert "Contains bidirectional control characters (U+202E)" in out
+    assert "Contains bidirectional control characters" not in render_html(small_report())
+
+
+def test_show_bidi_controls_covers_embeddings_overrides_and_isolates():
+    from checker.output.html_report import BIDI_CONTROLS, show_bidi_controls
+
+    assert show_bidi_controls("a" + BIDI_CONTROLS + "b") == (
+        "a[U+202A][U+202B][U+202C][U+202D][U+202E][U+2066][U+2067][U+2068][U+2069]b")
+    assert show_bidi_controls("\u200f\u0627 plain") == "\u200f\u0627 plain"  # marks and RTL letters are text

@@ -118,3 +118,190 @@ HELD_OUT = [
 def test_shipped_model_labels_held_out_pairs(nli):
     probs = nli.predict([(p, h) for p, h, _ in HELD_OUT])
     assert [max(pr, key=pr.get) for pr in probs] == [label for _, _, label in HELD_OUT]
+
+
+# --------------------------------------------------------------------------- number format (bf16 / fp32)
+
+MIXED = [
+    ("A man is here.", "Nobody is here."),
+    ("Senior US and Russian officials will meet in Riyadh on Tuesday to discuss the war.", "Officials will meet."),
+    ("The talks were held in Geneva.", "The talks were held in Riyadh."),
+    ("Tens of thousands of soldiers from both sides have been killed, and cities across the country's south and east have been flattened.", "Soldiers died."),
+    ("It rained.", "It did not rain."),
+]
+
+
+@pytest.fixture(scope="module")
+def nli_bf16():
+    """The shipped model forced to bfloat16 autocast (native where the CPU has BF16, emulated elsewhere)."""
+    from checker.nli import load_nli
+
+    return load_nli(dtype="bfloat16")
+
+
+def test_bf16_is_batch_invariant(nli_bf16):
+    """In bf16 the padding shows in the logits (~2e-3), so pairs are padded to their own length bucket:
+    a pair gets exactly the same probabilities alone, in a batch of mixed lengths, in any order."""
+    assert nli_bf16.dtype == "bfloat16"
+    batched = nli_bf16.predict(MIXED)
+    reordered = nli_bf16.predict(MIXED[::-1], batch_size=3)[::-1]
+    for pair, b, r in zip(MIXED, batched, reordered):
+        (alone,) = nli_bf16.predict([pair])
+        assert alone == b == r
+    # with a long batch-mate in the same call, padding would otherwise differ
+    (first, _long) = nli_bf16.predict([MIXED[0], (MIXED[3][0] * 2, MIXED[3][1])])
+    assert first == batched[0]
+
+
+def test_bf16_agrees_with_fp32_on_held_out_pairs(nli, nli_bf16):
+    pairs = [(p, h) for p, h, _ in HELD_OUT] + MIXED
+    for a, b in zip(nli.predict(pairs), nli_bf16.predict(pairs)):
+        assert max(a, key=a.get) == max(b, key=b.get)
+        assert max(abs(a[k] - b[k]) for k in a) < 0.05
+
+
+def test_auto_dtype_follows_the_cpu(monkeypatch):
+    import checker.nli as nli_mod
+
+    monkeypatch.setattr(nli_mod, "NLI_DTYPE", "auto")  # whatever FACTCHECK_NLI_DTYPE says for this session
+    monkeypatch.setattr(nli_mod, "cpu_has_native_bf16", lambda: True)
+    assert nli_mod.compute_dtype("cpu") == "bfloat16"
+    assert nli_mod.compute_dtype("cpu", "float32") == "float32"
+    assert nli_mod.compute_dtype("cpu", quantize="dynamic-int8") == "int8-dynamic"
+    monkeypatch.setattr(nli_mod, "cpu_has_native_bf16", lambda: False)
+    assert nli_mod.compute_dtype("cpu") == "float32"
+    assert nli_mod.compute_dtype("cpu", "bfloat16") == "bfloat16"
+    assert nli_mod.compute_dtype("mps") == "float32"
+    with pytest.raises(ModelError, match="unknown NLI dtype 'int3'"):
+        nli_mod.compute_dtype("cpu", "int3")
+
+
+def test_native_bf16_detection_reads_cpu_flags(monkeypatch):
+    import checker.nli as nli_mod
+
+    for flags, expected in (({"avx512f", "avx512_bf16"}, True), ({"amx_bf16", "avx2"}, True), ({"avx2", "avx512f"}, False), (set(), False)):
+        monkeypatch.setattr(nli_mod, "_cpu_flags", lambda flags=flags: frozenset(flags))
+        assert nli_mod.cpu_has_native_bf16() is expected
+
+
+def test_cache_identity_includes_the_number_format(monkeypatch):
+    """Results computed in bf16 must never be served to an fp32 run, or the other way round."""
+    import checker.nli as nli_mod
+    from checker.cache import model_identity
+
+    monkeypatch.setattr(nli_mod, "NLI_DTYPE", "float32")
+    fp32 = model_identity("nli", "default")[1]
+    monkeypatch.setattr(nli_mod, "NLI_DTYPE", "bfloat16")
+    bf16 = model_identity("nli", "default")[1]
+    assert fp32.endswith(":cpu-float32") and bf16.endswith(":cpu-bfloat16")
+    assert model_identity("nli", "nli-minilm-l6-int8")[1].endswith(":cpu-int8-dynamic")
+    # the backend reports the same tag the cache keys by
+    assert nli_mod.load_nli(dtype="bfloat16").precision == "cpu-bfloat16"
+
+
+# --------------------------------------------------------------------------- lean loading, hub names
+
+
+def test_transformers_path_matches_sentence_transformers(tiny_model_dir, nli):
+    """The backend calls transformers directly (no sentence_transformers import at run time); its
+    probabilities are the ones sentence-transformers' CrossEncoder gives for the same model."""
+    import numpy as np
+    import torch
+    from sentence_transformers.cross_encoder import CrossEncoder
+
+    location = resolve("nli", "default").location
+    ce = CrossEncoder(location, device="cpu", max_length=256)
+    logits = np.asarray(ce.predict(MIXED, activation_fn=torch.nn.Identity(), apply_softmax=False), dtype=np.float64)
+    expected = np.exp(logits - logits.max(1, keepdims=True))
+    expected /= expected.sum(1, keepdims=True)
+    from checker.nli import load_nli
+
+    got = load_nli(dtype="float32").predict(MIXED)
+    index = nli.index
+    for row, probs in zip(expected, got):
+        for label, i in index.items():
+            assert probs[label] == pytest.approx(row[i], abs=1e-6)
+
+
+def test_hub_name_loads_from_the_local_hf_cache_offline(tiny_model_dir, tmp_path, monkeypatch):
+    """A hub name (not a registry name or folder) whose files are in the Hugging Face cache loads
+    with no network, through the same call; the cache layout is the hub's own."""
+    import huggingface_hub.constants as hub_constants
+
+    from checker.nli import load_nli
+
+    snapshot = tmp_path / "models--some-org--tiny-nli" / "snapshots" / ("0" * 40)
+    shutil.copytree(tiny_model_dir, snapshot)
+    (tmp_path / "models--some-org--tiny-nli" / "refs").mkdir()
+    (tmp_path / "models--some-org--tiny-nli" / "refs" / "main").write_text("0" * 40)
+    monkeypatch.setattr(hub_constants, "HF_HUB_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    backend = load_nli("some-org/tiny-nli", dtype="float32")
+    (probs,) = backend.predict([("A man is here.", "Nobody is here.")])
+    assert backend.name == "some-org/tiny-nli" and probs["contradiction"] > 0.99
+
+
+def test_unreachable_hub_fails_fast_without_hf_offline(monkeypatch):
+    """No HF_HUB_OFFLINE and no network (the session's socket guard refuses every connection): the
+    up-front check finds the hub unreachable, so the error comes at once instead of after ~100 s of
+    download retries."""
+    import time
+
+    from checker.nli import load_nli
+    from checker.registry import hub_offline
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    hub_offline.cache_clear()
+    try:
+        t0 = time.perf_counter()
+        assert hub_offline() is True
+        with pytest.raises(ModelError, match="hub is unreachable"):
+            load_nli("some-org/no-such-nli-model")
+        assert time.perf_counter() - t0 < 5
+    finally:
+        hub_offline.cache_clear()
+
+
+def test_embedder_lean_path_matches_sentence_transformers():
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+    from checker.embed import lean_pipeline, load_embedder
+
+    ref = resolve("embedding", "default")
+    assert lean_pipeline(Path(ref.location)) == {"pooling": "mean", "max_length": 256}
+    texts = [p for p, _ in MIXED] + ["  padded with spaces  ", "x"]
+    got = load_embedder().encode(texts)
+    want = SentenceTransformer(ref.location, device="cpu").encode(texts, normalize_embeddings=True)
+    assert got.shape == want.shape and np.abs(got - want).max() < 1e-5
+    assert load_embedder().encode([]).shape == (0, 384)
+
+
+def test_check_available_fails_before_any_model_loads(tiny_model_dir, tmp_path, monkeypatch):
+    """The up-front check a command runs on its settings: one ModelError line for a hub name with no
+    network and no cached copy; registry names, folders and cached hub names pass."""
+    import time
+
+    import huggingface_hub.constants as hub_constants
+
+    from checker.registry import check_available, hub_offline
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setattr(hub_constants, "HF_HUB_CACHE", str(tmp_path))
+    hub_offline.cache_clear()
+    try:
+        t0 = time.perf_counter()
+        with pytest.raises(ModelError, match="cannot load NLI model 'someorg/name'.*hub is unreachable"):
+            check_available("nli", "someorg/name")
+        assert time.perf_counter() - t0 < 5
+        assert check_available("nli", "default").name == "nli-minilm-l6"
+        assert check_available("nli", str(tiny_model_dir)).local
+        snapshot = tmp_path / "models--someorg--cached" / "snapshots" / ("0" * 40)
+        shutil.copytree(tiny_model_dir, snapshot)
+        (tmp_path / "models--someorg--cached" / "refs").mkdir()
+        (tmp_path / "models--someorg--cached" / "refs" / "main").write_text("0" * 40)
+        assert check_available("nli", "someorg/cached").location == "someorg/cached"
+    finally:
+        hub_offline.cache_clear()

@@ -61,11 +61,11 @@ def test_quantized_loading_replaces_linear_layers_on_cpu(quantized, tiny_random_
     from checker.nli import CrossEncoderNLI
 
     assert quantized.quantize == "dynamic-int8"
-    fp32, int8 = _linear_kinds(quantized.model.model)
+    fp32, int8 = _linear_kinds(quantized.model)
     assert fp32 == 0 and int8 > 0
     plain = CrossEncoderNLI(str(tiny_random_model_dir), device="cpu")
     assert plain.quantize is None
-    fp32, int8 = _linear_kinds(plain.model.model)
+    fp32, int8 = _linear_kinds(plain.model)
     assert fp32 > 0 and int8 == 0
 
 
@@ -100,36 +100,35 @@ def test_quantized_is_batch_invariant(quantized):
     assert quantized.predict([]) == []
 
 
-class _FakeCrossEncoder:
-    """Stands in for sentence-transformers' CrossEncoder on a device this machine may not have."""
+def _fake_classifier(location, *, local_only):
+    """Stands in for the loaded (tokenizer, model) on a device this machine may not have: the model
+    stays on the CPU (its ``to`` is a no-op), only the device string matters here."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
 
-    def __init__(self, location, *, device, max_length, local_files_only):
-        import torch
-        from transformers import BertConfig, BertForSequenceClassification
-
-        cfg = BertConfig(vocab_size=100, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32, num_labels=3,
-                         id2label={0: "entailment", 1: "neutral", 2: "contradiction"})
-        torch.manual_seed(0)
-        self.model = BertForSequenceClassification(cfg)  # stays on the CPU: only the device string matters here
-        self.device = device
+    cfg = BertConfig(vocab_size=100, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32, num_labels=3,
+                     id2label={0: "entailment", 1: "neutral", 2: "contradiction"})
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(cfg)
+    model.to = lambda *args, **kwargs: model
+    return None, model
 
 
 @pytest.mark.parametrize("device", ["cuda", "cuda:0", "mps"])
 def test_non_cpu_devices_are_not_quantized(monkeypatch, device):
-    import sentence_transformers.cross_encoder as ce
-
     import checker.nli as nli_mod
 
-    monkeypatch.setattr(ce, "CrossEncoder", _FakeCrossEncoder)
+    monkeypatch.setattr(nli_mod, "_load_classifier", _fake_classifier)
 
     def refuse(model):
         raise AssertionError("quantize_dynamic_int8 must not run off the CPU")
 
     monkeypatch.setattr(nli_mod, "quantize_dynamic_int8", refuse)
-    backend = nli_mod.CrossEncoderNLI("fake", device=device, quantize="dynamic-int8")
+    backend = nli_mod.CrossEncoderNLI("fake", device=device, quantize="dynamic-int8", dtype="float32")
     assert backend.quantize is None
-    fp32, int8 = _linear_kinds(backend.model.model)
+    fp32, int8 = _linear_kinds(backend.model)
     assert fp32 > 0 and int8 == 0
+    assert backend.precision == f"{device.split(':')[0]}-float32"
 
 
 @pytest.mark.skipif("not __import__('torch').cuda.is_available()")

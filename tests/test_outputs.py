@@ -30,11 +30,7 @@ TEXT_A = (
     "Russian and US officials met in Riyadh on Tuesday, the foreign ministry said.\n"
     'Lavrov said: "We agreed to restore embassies." Officials — including café owners [sic] — counted 1,200 people.\n'
 )
-TEXT_B = (
-    "US and Russian delegations met in Jeddah on Tuesday.\n"
-    'Lavrov said: "We did not agree on embassies."\n'
-    "About 900 people were counted.\n"
-)
+TEXT_B = 'US and Russian delegations met in Jeddah on Tuesday.\nLavrov said: "We did not agree on embassies."\nAbout 900 people were counted.\n'
 
 
 def _claim(doc: str, index: int, raw: str, text: str, **kw) -> Claim:
@@ -54,22 +50,36 @@ def make_report(path_a: Path, path_b: Path) -> Report:
     a_claims = [
         _claim("a", 1, TEXT_A, "Talks in Riyadh", is_heading=True),
         _claim(
-            "a", 2, TEXT_A, "Russian and US officials met in Riyadh on Tuesday, the foreign ministry said.",
-            speaker="the foreign ministry", verb="said", quote="indirect",
+            "a",
+            2,
+            TEXT_A,
+            "Russian and US officials met in Riyadh on Tuesday, the foreign ministry said.",
+            speaker="the foreign ministry",
+            verb="said",
+            quote="indirect",
             times=[TimeRef("Tuesday", date(2025, 2, 18), date(2025, 2, 18), "day")],
             entities=[Entity("Riyadh", "GPE", "riyadh")],
         ),
         _claim("a", 3, TEXT_A, 'Lavrov said: "We agreed to restore embassies."', speaker="Sergei Lavrov", verb="said", quote="direct"),
         _claim(
-            "a", 4, TEXT_A, "Officials — including café owners [sic] — counted 1,200 people.",
-            hedges=["including"], quantities=[Quantity("1,200 people", 1200.0, "people")],
+            "a",
+            4,
+            TEXT_A,
+            "Officials — including café owners [sic] — counted 1,200 people.",
+            hedges=["including"],
+            quantities=[Quantity("1,200 people", 1200.0, "people")],
         ),
     ]
     b_claims = [
-        _claim("b", 1, TEXT_B, "US and Russian delegations met in Jeddah on Tuesday.", entities=[Entity("Jeddah", "GPE", "jeddah")],
-               times=[TimeRef("Tuesday", date(2025, 2, 18), None, "day")]),
-        _claim("b", 2, TEXT_B, 'Lavrov said: "We did not agree on embassies."', speaker="Sergei Lavrov", verb="said", quote="direct",
-               dispute_markers=["did not"]),
+        _claim(
+            "b",
+            1,
+            TEXT_B,
+            "US and Russian delegations met in Jeddah on Tuesday.",
+            entities=[Entity("Jeddah", "GPE", "jeddah")],
+            times=[TimeRef("Tuesday", date(2025, 2, 18), None, "day")],
+        ),
+        _claim("b", 2, TEXT_B, 'Lavrov said: "We did not agree on embassies."', speaker="Sergei Lavrov", verb="said", quote="direct", dispute_markers=["did not"]),
         _claim("b", 3, TEXT_B, "About 900 people were counted.", quantities=[Quantity("About 900 people", 900.0, "people", "about")]),
     ]
     docs = [
@@ -77,14 +87,29 @@ def make_report(path_a: Path, path_b: Path) -> Report:
         Document("b", path_b, TEXT_B, [(0, len(TEXT_B))], title=None, source=None, date=None, claims=b_claims),
     ]
     findings = [
-        Finding("f1", "entity_mismatch", "error", "FC202", "The reports place the meeting in different cities: Riyadh, Jeddah.",
-                ["a2", "b1"], scores={"contradiction": 0.91}, check="entity", details={"a": "riyadh", "b": "jeddah"}),
-        Finding("f2", "agreement", "info", "FC001", "Both reports say the delegations met on Tuesday.", ["a2", "b1"],
-                scores={"entailment": 0.88}),
-        Finding("f3", "attributed_disagreement", "warning", "FC102", "Lavrov is quoted differently on embassies.", ["a3", "b2"],
-                check="attribution"),
-        Finding("f4", "numeric_mismatch", "error", "FC201", "Crowd size: 1,200 vs about 900.", ["a4", "b3"], check="number",
-                details={"values": (1200.0, 900.0), "when": date(2025, 2, 18), "ratio": float("nan")}),
+        Finding(
+            "f1",
+            "entity_mismatch",
+            "error",
+            "FC202",
+            "The reports place the meeting in different cities: Riyadh, Jeddah.",
+            ["a2", "b1"],
+            scores={"contradiction": 0.91},
+            check="entity",
+            details={"a": "riyadh", "b": "jeddah"},
+        ),
+        Finding("f2", "agreement", "info", "FC001", "Both reports say the delegations met on Tuesday.", ["a2", "b1"], scores={"entailment": 0.88}),
+        Finding("f3", "attributed_disagreement", "warning", "FC102", "Lavrov is quoted differently on embassies.", ["a3", "b2"], check="attribution"),
+        Finding(
+            "f4",
+            "numeric_mismatch",
+            "error",
+            "FC201",
+            "Crowd size: 1,200 vs about 900.",
+            ["a4", "b3"],
+            check="number",
+            details={"values": (1200.0, 900.0), "when": date(2025, 2, 18), "ratio": float("nan")},
+        ),
         Finding("f5", "only_in_a", "info", "FC301", "Only in a: the headline.", ["a1"], check="alignment"),
     ]
     return Report(docs, findings, models={"nli": "default", "embedding": "all-MiniLM-L6-v2"}, timings={"total": 1.5})
@@ -220,9 +245,7 @@ def test_fingerprint_ignores_ids_order_and_typesetting(report):
 
 # -- GitHub ------------------------------------------------------------------------------------
 
-GITHUB_LINE = re.compile(
-    r"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=FC\d{3}::[^\n]+$"
-)
+GITHUB_LINE = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=FC\d{3}::[^\n]+$")
 
 
 def test_github_annotations(report, tmp_path, monkeypatch):
@@ -361,3 +384,15 @@ def test_docs_cover_every_schema_field():
         names |= set(definition.get("properties", {}))
     missing = sorted(n for n in names if f"`{n}`" not in doc and n not in doc)
     assert not missing, missing
+
+
+def test_output_registry_is_what_the_command_line_offers(report):
+    """Formats are a registry, name -> writer (issue 12); the CLI's --output-format choices are its names."""
+    from checker.cli import OutputFormat
+    from checker.output import WRITERS, WriteOptions, render
+
+    assert [f.value for f in OutputFormat] == list(WRITERS) == ["text", "json", "json-lines", "sarif", "github", "gitlab", "junit"]
+    assert render(report, "json") == json.dumps(report_to_json(report), indent=2, ensure_ascii=False) + "\n"
+    assert render(report, "github", WriteOptions(show_info=True)) != render(report, "github")  # options reach the writer
+    with pytest.raises(UsageError, match="unknown output format 'xml'"):
+        render(report, "xml")

@@ -1,18 +1,21 @@
-"""select/ignore in the library path use the same rule matching as the CLI (codes and prefixes), plus kinds."""
+"""select/ignore in the library path use the same rule matching as the CLI (codes and prefixes), plus kinds:
+one post-processing step (checker.postprocess) for both."""
 
 from checker.config import Settings
-from checker.pipeline import _select
-from checker.types import Finding
+from checker.postprocess import select
+from checker.types import Finding, Report
 
 
 def _findings():
-    return [Finding("F1", "contradiction", "error", "FC101", "m", ["a1", "b1"]),
-            Finding("F2", "agreement", "info", "FC001", "m", ["a2", "b2"]),
-            Finding("F3", "numeric_mismatch", "error", "FC201", "m", ["a3", "b3"])]
+    return [
+        Finding("F1", "contradiction", "error", "FC101", "m", ["a1", "b1"]),
+        Finding("F2", "agreement", "info", "FC001", "m", ["a2", "b2"]),
+        Finding("F3", "numeric_mismatch", "error", "FC201", "m", ["a3", "b3"]),
+    ]
 
 
 def _rules(**kw):
-    return [f.rule for f in _select(_findings(), Settings(**kw))]
+    return [f.rule for f in select(Report([], _findings()), Settings(**kw)).findings]
 
 
 def test_select_and_ignore_by_code_prefix_and_kind():

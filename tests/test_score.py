@@ -14,8 +14,7 @@ COPIED = "U.S. and Russian officials are due to meet in Saudi Arabia's capital o
 WRONG_PLACE = "U.S. and Russian officials are due to meet in Istanbul on Tuesday."
 WRONG_YEAR = "Moscow invaded Ukraine in February 2019."
 NEW_FIGURE = "The talks collapsed after 35 diplomats walked out."
-TWO_TRUE = ("Delegations from the two sides will meet in Riyadh on Tuesday, a source told AFP. "
-            "Rubio and Lavrov led the delegations a week ago.")
+TWO_TRUE = "Delegations from the two sides will meet in Riyadh on Tuesday, a source told AFP. Rubio and Lavrov led the delegations a week ago."
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +32,9 @@ def test_a_sentence_copied_from_the_source_is_consistent_and_points_at_it(verdic
     assert ev.entailment > 0.5
 
 
-@pytest.mark.parametrize(("claim", "flag"), [(WRONG_PLACE, "name_not_in_source: Istanbul"), (NEW_FIGURE, "number_not_in_source: 35 diplomats"),
-                                             (WRONG_YEAR, "date_not_in_source: February 2019")])
+@pytest.mark.parametrize(
+    ("claim", "flag"), [(WRONG_PLACE, "name_not_in_source: Istanbul"), (NEW_FIGURE, "number_not_in_source: 35 diplomats"), (WRONG_YEAR, "date_not_in_source: February 2019")]
+)
 def test_a_name_figure_or_date_the_source_never_mentions_makes_the_claim_unsupported(verdicts, claim, flag):
     v = verdicts[claim]
     assert not v.consistent
@@ -90,8 +90,7 @@ def test_empty_inputs_are_refused_with_one_line(claim, doc, message):
 
 
 def test_figures_dates_and_names_the_source_writes_differently_are_not_flagged(nli):
-    doc = ("Bird flu was not deemed a threat to humans until a 1997 outbreak in Hong Kong. "
-           "The European Commission said 1,200 birds were culled.")
+    doc = "Bird flu was not deemed a threat to humans until a 1997 outbreak in Hong Kong. The European Commission said 1,200 birds were culled."
     v = score_claim("Bird flu was not deemed a threat to humans until 1997. The European Union's Commission said 1200 birds were culled.", doc)
     assert [s.flags for s in v.sentences] == [[], []]
     v = score_claim("Bird flu was not deemed a threat to humans until 1998.", doc)

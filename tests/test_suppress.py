@@ -4,8 +4,6 @@ effect on `factcheck check` (real pipeline) and `factcheck compare` (fake pipeli
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -59,8 +57,9 @@ def test_comments_are_not_claims(tmp_path):
     from checker.pipeline import load_documents
 
     path = tmp_path / "draft.txt"
-    path.write_text("# factcheck: ignore FC302\nThe talks were held in Riyadh.\n"
-                    "Lavrov attended them. <!-- factcheck: ignore FC101 -->\nRubio met Saudi officials.\n", encoding="utf-8")
+    path.write_text(
+        "# factcheck: ignore FC302\nThe talks were held in Riyadh.\nLavrov attended them. <!-- factcheck: ignore FC101 -->\nRubio met Saudi officials.\n", encoding="utf-8"
+    )
     [doc] = load_documents([path])
     assert [c.text for c in doc.claims] == ["The talks were held in Riyadh.", "Lavrov attended them.", "Rubio met Saudi officials."]
     assert [(c.id, c.index) for c in doc.claims] == [("a1", 0), ("a2", 1), ("a3", 2)]
@@ -128,14 +127,14 @@ def test_compare_honours_comments(capsys, tmp_path, monkeypatch):
     b_text = TEXT_B.replace("About 900 people were counted.\n", "About 900 people were counted. <!-- factcheck: ignore FC201 -->\n")
     b.write_text(b_text, encoding="utf-8")
 
-    def compare_paths(paths, *, dates=None, settings=None, progress=None):
-        report = make_report(paths[0], paths[1])
+    def judge_job(job, settings, progress=None):  # the engine, replaced: post-processing is the library's
+        report = make_report(job.paths[0], job.paths[1])
         report.documents[1].raw_text = b_text  # offsets of b's claims are unchanged: the comment comes last
         return report
 
-    module = types.ModuleType("checker.pipeline")
-    module.compare_paths = compare_paths
-    monkeypatch.setitem(sys.modules, "checker.pipeline", module)
+    import checker.pipeline
+
+    monkeypatch.setattr(checker.pipeline, "judge_job", judge_job)
     monkeypatch.chdir(tmp_path)
     code = main(["compare", str(a), str(b), "-o", "json"])
     data = json.loads(capsys.readouterr().out)

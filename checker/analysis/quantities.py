@@ -39,6 +39,7 @@ __all__ = [
     "quantity_conflicts",
     "quantity_interval",
     "words_to_number",
+    "NUMBER_WORDS_PATTERN",
     "noun_lemma",
     "EXACT_TOLERANCE",
     "ABOUT_TOLERANCE",
@@ -252,6 +253,10 @@ _NUMERIC_RE = re.compile(
     r"(?P<pct>\s?%|\s?per\s?cent(?![A-Za-z])|\s?percentage\s+points?(?![A-Za-z]))?",
 )
 _NW_SEQ = rf"(?:{_NW})(?:(?:(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))\s+and\s+|\s+|-)(?:{_NW}))*"
+#: A regular expression (no groups) for a phrase of number words, "nine thousand", "twenty-five",
+#: "three hundred and five": what :func:`words_to_number` reads. Compile it case-insensitively;
+#: also used by :mod:`checker.analysis.times` for counts ("nine thousand years ago").
+NUMBER_WORDS_PATTERN = _NW_SEQ
 _WORDS_RE = re.compile(
     rf"(?<![\w-])(?:(?:half\s+)?an?(?=\s+(?:hundred|thousand|million|billion|trillion|dozen|{_DUR})(?![A-Za-z]))"
     rf"(?:\s+{_NW_SEQ})?|{_NW_SEQ})(?![A-Za-z])",
@@ -331,6 +336,13 @@ def _make(text: str, start: int, end: int, value: float, unit: str | None, appro
     return Quantity(text=text[start:end], value=value, unit=unit, approx=approx)
 
 
+def _representable(value: float) -> bool:
+    """A value beyond the float range ("1" followed by 400 digits, "hundred" said 200 times)
+    parses as infinity, which no tolerance can compare and strict JSON cannot write: such a
+    figure is left as text, not extracted."""
+    return math.isfinite(value)
+
+
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
 
@@ -373,6 +385,8 @@ def _numeric_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[i
         if unit == "skip":
             continue
         approx, end = _trailing_approx(text, end, approx)
+        if not _representable(value * factor):
+            continue
         taken.append((qstart, end))
         out.append((qstart, _make(text, qstart, end, value * factor, unit, approx)))
     return out
@@ -398,6 +412,8 @@ def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[int,
             continue  # "one of them", "no one": not a count
         approx, qstart = _approximator(text, m.start())
         approx, end = _trailing_approx(text, end, approx)
+        if not _representable(value * factor):
+            continue
         taken.append((qstart, end))
         out.append((qstart, _make(text, qstart, end, value * factor, unit, approx)))
     return out

@@ -40,17 +40,26 @@ Explicit dates are parsed by ``dateparser`` (candidates found by small regexes: 
 ``search_dates`` misreads "Feb. 24" and "May" the verb); date arithmetic uses
 ``dateutil.relativedelta``. Numeric slash dates ("03/04/2025") are skipped: day/month order is
 ambiguous in international news.
+
+Out of range: Python dates run from 0001-01-01 to 9999-12-31. An expression whose span falls
+outside that ("settled 3000 years ago", "in 10000 years", "5000000 weeks ago", a weekday in a
+report dated 0001-01-01) is kept with its text and granularity but unresolved (``start=end=None``),
+exactly like a relative expression without a publication date: it is never guessed, clipped or
+raised. Counts are digits ("10,000") or number words ("nine thousand", "twenty-five"); a count
+that is neither a whole number nor a number-word phrase ("1.5 years ago", "several years ago") is
+not read as a time at all.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from checker.analysis.quantities import words_to_number
+from checker.analysis.quantities import NUMBER_WORDS_PATTERN, words_to_number
 from checker.types import TimeRef
 
 __all__ = ["resolve_times", "same_time", "overlaps", "different_time", "tense_of"]
@@ -63,22 +72,37 @@ _MONTH_NUM = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oc
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-def _iso_week(d: date) -> tuple[date, date]:
+Span = tuple[date, date]
+
+
+def _iso_week(d: date) -> Span:
     """Monday and Sunday of the ISO week containing ``d``."""
     monday = d - timedelta(days=d.weekday())
     return monday, monday + timedelta(days=6)
 
 
-def _month_span(year: int, month: int) -> tuple[date, date]:
-    first = date(year, month, 1)
-    return first, first + relativedelta(months=1) - timedelta(days=1)
+def _month_span(year: int, month: int) -> Span:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _year_span(year: int) -> tuple[date, date]:
+def _year_span(year: int) -> Span:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def _ref(text: str, span: tuple[date, date] | None, granularity: str) -> TimeRef:
+def _in_calendar(compute: Callable[[], Span]) -> Span | None:
+    """``compute()``, or None when the span leaves the calendar Python can represent (years
+    1-9999): date arithmetic raises OverflowError there, and ``date()`` ValueError. Such an
+    expression is kept as text, unresolved (see the module docstring)."""
+    try:
+        return compute()
+    except (OverflowError, ValueError):
+        return None
+
+
+def _ref(text: str, span: Span | Callable[[], Span] | None, granularity: str) -> TimeRef:
+    """A TimeRef; ``span`` may be a function computing it, evaluated by :func:`_in_calendar`."""
+    if callable(span):
+        span = _in_calendar(span)
     start, end = span if span else (None, None)
     return TimeRef(text=text, start=start, end=end, granularity=granularity)
 
@@ -220,7 +244,8 @@ def _nearest_year(pub: date, month: int, day: int, tense: str | None) -> int:
         return pub.year if here > pub else pub.year + 1
     if tense == "past":
         return pub.year if here < pub else pub.year - 1
-    return min((pub.year - 1, pub.year, pub.year + 1), key=lambda y: abs((key(y) - pub).days))
+    years = [y for y in (pub.year - 1, pub.year, pub.year + 1) if date.min.year <= y <= date.max.year]
+    return min(years, key=lambda y: abs((key(y) - pub).days))
 
 
 def _month_year(pub: date, month: int, tense: str | None, modifier: str | None) -> int:
@@ -239,20 +264,31 @@ def _month_year(pub: date, month: int, tense: str | None, modifier: str | None) 
     return _nearest_year(pub, month, 1, tense)
 
 
+class _Unrepresentable(Exception):
+    """A date-like expression whose date lies outside the calendar Python represents."""
+
+
 def _explicit_date(candidate: str, pub: date | None, tense: str | None) -> date | None:
     """Parse "24 February 2025" / "Feb. 24" with dateparser; fix a missing year by tense.
+
+    None when ``candidate`` is not a date; :class:`_Unrepresentable` when it is one that cannot
+    be computed (a missing year that would be 0 or 10000, or dateparser failing on a
+    publication date at the end of the calendar).
 
     dateparser is imported here, not at module level: it costs ~0.3 s and most sentences have
     no explicit date."""
     import dateparser
 
     base = datetime(pub.year, pub.month, pub.day) if pub else datetime(2000, 1, 1)
-    parsed = dateparser.parse(
-        candidate,
-        languages=["en"],
-        settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period",
-                  "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False},
-    )
+    try:
+        parsed = dateparser.parse(
+            candidate,
+            languages=["en"],
+            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period",
+                      "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False},
+        )
+    except (OverflowError, ValueError) as exc:
+        raise _Unrepresentable(candidate) from exc
     if parsed is None:
         return None
     if re.search(r"\d{4}", candidate):
@@ -260,24 +296,40 @@ def _explicit_date(candidate: str, pub: date | None, tense: str | None) -> date 
     if pub is None:
         return None
     year = _nearest_year(pub, parsed.month, parsed.day, tense)
+    if not date.min.year <= year <= date.max.year:
+        raise _Unrepresentable(candidate)
     try:
         return parsed.date().replace(year=year)
     except ValueError:  # 29 February in a non-leap year
         return None
 
 
-def _weeks_ago(pub: date, n: int) -> tuple[date, date]:
+def _weeks_ago(pub: date, n: int) -> Span:
     """Approximate "N weeks ago": the ISO week of pub - 7N, widened to pub - 7N +/- 3 days."""
     centre = pub - timedelta(days=7 * n)
     monday, sunday = _iso_week(centre)
     return min(monday, centre - timedelta(days=3)), max(sunday, centre + timedelta(days=3))
 
 
-def _count(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    value = words_to_number(word)
-    return int(value) if value is not None and value == int(value) and value > 0 else None
+#: A count with more digits than this is beyond any date arithmetic (and int() of a very long
+#: digit string raises ValueError in Python >= 3.11): it stands for "too large to resolve".
+_MAX_COUNT_DIGITS = 12
+_TOO_LARGE = 10**_MAX_COUNT_DIGITS
+
+
+def _count(phrase: str) -> int | None:
+    """A whole number from digits ("3000", "10,000") or number words ("nine thousand", "a");
+    None when ``phrase`` is not one ("1.5", "several"). Huge counts come back as
+    ``_TOO_LARGE``, which every date computation rejects, so they stay unresolved."""
+    digits = phrase.replace(",", "")
+    if digits.isdigit():
+        return int(digits) if len(digits) <= _MAX_COUNT_DIGITS else _TOO_LARGE
+    if re.fullmatch(r"[\d.]+", digits):
+        return None  # a fraction: "1.5 years ago" is not a whole number of calendar units
+    value = words_to_number(phrase)
+    if value is None or value <= 0 or value != int(value):
+        return None
+    return min(int(value), _TOO_LARGE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,7 +341,10 @@ _MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|
           r"Jul(?:y|\.)?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|"
           r"Dec(?:ember|\.)?)(?![A-Za-z])")
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_NUM = r"(?P<n>\d+|an?|[A-Za-z]+(?:-[A-Za-z]+)?)"
+# A count: digits (with thousands separators; a decimal is matched whole so that "1.5" is never
+# read as "5"), or a phrase of number words ("nine thousand", "twenty-five", "a hundred").
+_NUM = (rf"(?P<n>(?<![\w.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?![\d,]*\d)"
+        rf"|(?:an?\s+)?(?:{NUMBER_WORDS_PATTERN})|an?)")
 _PRE_MONTH = r"(?i:in|since|by|until|till|from|during|through|throughout|of|before|after|to)"
 
 Handler = Callable[[re.Match[str], str, "date | None"], "TimeRef | None"]
@@ -309,14 +364,17 @@ def _h_iso(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
 
 def _h_explicit(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
     x = m.group("x")
-    d = _explicit_date(re.sub(rf"^{_WEEKDAY},?\s+", "", x), pub, tense_of(text, m.start(), m.end()))
+    try:
+        d = _explicit_date(re.sub(rf"^{_WEEKDAY},?\s+", "", x), pub, tense_of(text, m.start(), m.end()))
+    except _Unrepresentable:
+        return _ref(x, None, "day")
     if d is None and (re.search(r"\d{4}", x) or pub is not None):
         return None
     return _ref(x, (d, d) if d else None, "day")
 
 
 def _h_month_year(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
-    return _ref(m.group("x"), _month_span(int(m.group("y")), _month_of(m.group("mon"))), "month")
+    return _ref(m.group("x"), lambda: _month_span(int(m.group("y")), _month_of(m.group("mon"))), "month")
 
 
 def _h_month(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
@@ -328,7 +386,7 @@ def _h_month(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
         return _ref(m.group("x"), None, "month")
     month = _month_of(mon)
     year = _month_year(pub, month, tense_of(text, m.start("x"), m.end("x")), mod)
-    return _ref(m.group("x"), _month_span(year, month), "month")
+    return _ref(m.group("x"), lambda: _month_span(year, month), "month")
 
 
 def _h_weekday(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
@@ -345,14 +403,18 @@ def _h_weekday(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
         before = text[max(0, m.start() - 20):m.start()]
         ahead = re.search(r"\b(?:ahead\s+of|upcoming|coming)\s+(?:the\s+)?$", before, re.I)
         tense = "future" if ahead else "past"
-    d = _weekday_date(pub, weekday, tense, mod)
-    return _ref(m.group("x"), (d, d), "day")
+    return _ref(m.group("x"), lambda: _day(_weekday_date(pub, weekday, tense, mod)), "day")
+
+
+def _day(d: date) -> Span:
+    return d, d
 
 
 def _h_relative_day(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
     offset = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[m.group("x").lower()]
-    d = pub + timedelta(days=offset) if pub else None
-    return _ref(m.group("x"), (d, d) if d else None, "day")
+    if pub is None:
+        return _ref(m.group("x"), None, "day")
+    return _ref(m.group("x"), lambda: _day(pub + timedelta(days=offset)), "day")
 
 
 def _h_past_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
@@ -362,7 +424,7 @@ def _h_past_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | Non
     if pub is None:
         return _ref(m.group("x"), None, "range" if unit != "week" else "week")
     delta = {"week": relativedelta(weeks=1), "month": relativedelta(months=1), "year": relativedelta(years=1)}[unit]
-    return _ref(m.group("x"), (pub - delta, pub), "week" if unit == "week" else "range")
+    return _ref(m.group("x"), lambda: (pub - delta, pub), "week" if unit == "week" else "range")
 
 
 def _h_next_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
@@ -372,8 +434,12 @@ def _h_next_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | Non
         return None
     if pub is None:
         return _ref(m.group("x"), None, "range")
-    delta = relativedelta(**{unit + "s": n}) if unit != "decade" else relativedelta(years=10 * n)
-    return _ref(m.group("x"), (pub, pub + delta), "range")
+    return _ref(m.group("x"), lambda: (pub, pub + _delta(unit, n)), "range")
+
+
+def _delta(unit: str, n: int) -> relativedelta:
+    """N days/weeks/months/years/decades (may raise OverflowError for huge N, see _in_calendar)."""
+    return relativedelta(**{unit + "s": n}) if unit != "decade" else relativedelta(years=10 * n)
 
 
 def _h_named_period(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
@@ -382,13 +448,15 @@ def _h_named_period(m: re.Match[str], text: str, pub: date | None) -> TimeRef | 
     if pub is None:
         return _ref(m.group("x"), None, unit)
     step = {"this": 0, "last": -1, "previous": -1, "next": 1, "coming": 1}[which]
-    if unit == "week":
-        span = _iso_week(pub + timedelta(weeks=step))
-    elif unit == "month":
-        d = pub + relativedelta(months=step)
-        span = _month_span(d.year, d.month)
-    else:
-        span = _year_span(pub.year + step)
+
+    def span() -> Span:
+        if unit == "week":
+            return _iso_week(pub + timedelta(weeks=step))
+        if unit == "month":
+            d = pub + relativedelta(months=step)
+            return _month_span(d.year, d.month)
+        return _year_span(pub.year + step)
+
     return _ref(m.group("x"), span, unit)
 
 
@@ -396,24 +464,29 @@ def _h_ago(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
     n, unit = _count(m.group("n")), m.group("u").lower().rstrip("s")
     if n is None:
         return None
-    gran = "week" if unit == "week" else unit
     if pub is None:
-        return _ref(m.group("x"), None, gran)
-    if unit == "day":
-        d = pub - timedelta(days=n)
-        return _ref(m.group("x"), (d, d), "day")
-    if unit == "week":
-        return _ref(m.group("x"), _weeks_ago(pub, n), "week")
-    if unit == "month":
-        d = pub - relativedelta(months=n)
-        return _ref(m.group("x"), _month_span(d.year, d.month), "month")
-    return _ref(m.group("x"), _year_span(pub.year - n), "year")
+        return _ref(m.group("x"), None, unit)
+
+    def span() -> Span:
+        if unit == "day":
+            return _day(pub - timedelta(days=n))
+        if unit == "week":
+            return _weeks_ago(pub, n)
+        if unit == "month":
+            d = pub - relativedelta(months=n)
+            return _month_span(d.year, d.month)
+        return _year_span(pub.year - n)
+
+    return _ref(m.group("x"), span, unit)
 
 
 def _h_duration(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
-    """"three years", "for a year": a range of that length ending at publication."""
+    """"three years", "for a year": a range of that length ending at publication; "in/within
+    N years" with a future cue ("will be safe in 10000 years") starts at publication instead
+    (without one, "the first time in three years" looks back)."""
     n_text = m.group("n").lower()
-    if n_text in ("a", "an") and not m.group("pre"):
+    pre = (m.group("pre") or "").lower()
+    if n_text in ("a", "an") and not pre:
         return None  # "a week after ..." is an offset from another event, not a duration
     n = 1 if n_text in ("a", "an") else _count(n_text)
     if n is None:
@@ -421,8 +494,9 @@ def _h_duration(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None
     unit = m.group("u").lower()
     if pub is None:
         return _ref(m.group("x"), None, "range")
-    delta = relativedelta(**{unit + "s": n}) if unit != "decade" else relativedelta(years=10 * n)
-    return _ref(m.group("x"), (pub - delta, pub), "range")
+    if pre in ("in", "within") and tense_of(text, m.start("x"), m.end("x")) == "future":
+        return _ref(m.group("x"), lambda: (pub, pub + _delta(unit, n)), "range")
+    return _ref(m.group("x"), lambda: (pub - _delta(unit, n), pub), "range")
 
 
 def _h_year(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
@@ -457,7 +531,7 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
         re.I,
     ), _h_next_span),
     (re.compile(
-        rf"(?:\b(?P<pre>for|(?:over\s+)?the\s+(?:past|last))\s+)?\b(?P<x>{_NUM}\s+(?P<u>day|week|month|year|decade)s?)\b"
+        rf"(?:\b(?P<pre>for|in|within|(?:over\s+)?the\s+(?:past|last))\s+)?\b(?P<x>{_NUM}\s+(?P<u>day|week|month|year|decade)s?)\b"
         r"(?!\s+(?:ago|old|later|earlier|after|before|from|on)\b)(?!-)",
         re.I,
     ), _h_duration),

@@ -16,6 +16,22 @@ How it is built:
   JS renders the list from it, incrementally, so 5,000-sentence documents stay fast;
 * the CSP allows the inline ``<style>`` and ``<script>`` by their sha256 hashes, which makes the
   output deterministic (same report in, same bytes out) unlike a random nonce.
+
+Reproducible mode (``render_html(report, reproducible=True)``, or ``SOURCE_DATE_EPOCH`` set in the
+environment, the reproducible-builds convention): the stage timings, the only part of a report
+that differs between two runs on the same input, are left out of the footer and the data block,
+so the same input gives byte-identical HTML. Counts (``nli_pairs``) stay; they are not seconds and
+are never printed as such.
+
+Bidirectional text: article text may carry explicit bidi controls (U+202A-202E embeddings and
+overrides, U+2066-2069 isolates); a right-to-left override turns a crafted "photo_\u202egnp.exe"
+into "photo_exe.png" on screen and reverses whatever follows it on the line. So every piece of
+article text rendered as HTML (each text run and claim span of the body, the title, the source)
+is its own bidi isolate (``<bdi>``, or ``unicode-bidi: isolate`` on ``.hl``): its controls end
+where it ends. In plain-text places that cannot be isolated by markup — the page ``<title>``,
+finding messages and details, which quote article excerpts inside our own sentences — each
+control is shown as a visible ``[U+202E]`` tag instead, and a document whose shown text contains
+any gets a notice in its header.
 """
 
 from __future__ import annotations
@@ -24,6 +40,7 @@ import base64
 import hashlib
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,6 +60,29 @@ __all__ = ["build_context", "render_html", "write_html", "json_for_script", "csp
 TEMPLATE = "report.html.j2"
 CSS_PARTIAL = "report.css"
 JS_PARTIAL = "report.js"
+
+#: Explicit bidirectional formatting characters: LRE RLE PDF LRO RLO, LRI RLI FSI PDI.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def show_bidi_controls(text: str) -> str:
+    """``text`` with each explicit bidi control replaced by a visible tag ("[U+202E]"): for
+    plain-text places that markup cannot isolate (see the module docstring)."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
+
+
+def isolated_plain(text: str) -> str:
+    """A piece of article text for a plain-text context (the page title): its controls made
+    visible, the whole wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE so that its
+    direction cannot reorder the text around it."""
+    return _FSI + show_bidi_controls(text) + _PDI
+
+
+def reproducible_from_env() -> bool:
+    """``SOURCE_DATE_EPOCH`` set (to anything): the reproducible-builds signal to drop run-specific data."""
+    return bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
 
 
 # --------------------------------------------------------------------------------------------
@@ -83,6 +123,7 @@ class DocView:
     n_findings: int
     paragraphs: list[Paragraph] = field(default_factory=list)
     unrendered: list[str] = field(default_factory=list)  # linked claims with no text to show
+    bidi_controls: list[str] = field(default_factory=list)  # "U+202E", ... found in what is shown
 
 
 @dataclass
@@ -310,8 +351,44 @@ def csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def build_context(report: Report) -> dict[str, Any]:
-    """Everything the template needs (also what the unit tests inspect)."""
+def _bidi_in(doc: Document, paragraphs: list[Paragraph]) -> list[str]:
+    """The distinct bidi controls ("U+202E") in a document's shown text, title and source."""
+    shown = "".join(p.text for para in paragraphs for p in para.pieces) + (doc.title or "") + (doc.source or "")
+    return [f"U+{ord(ch):04X}" for ch in sorted(set(_BIDI.findall(shown)))]
+
+
+def _plain(value: Any) -> Any:
+    """Strings anywhere in ``value`` with their bidi controls made visible (finding details)."""
+    if isinstance(value, str):
+        return show_bidi_controls(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def split_timings(timings: dict[str, Any]) -> tuple[dict[str, float], dict[str, int]]:
+    """(durations in seconds, counts): the pipeline keeps both in ``Report.timings`` (stage times
+    as floats, ``nli_pairs`` as an int); a count is never printed as seconds."""
+    durations: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for name, value in timings.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if isinstance(value, int):
+            counts[name] = value
+        elif math.isfinite(value):
+            durations[name] = value
+    return durations, counts
+
+
+def build_context(report: Report, *, reproducible: bool | None = None) -> dict[str, Any]:
+    """Everything the template needs (also what the unit tests inspect).
+
+    ``reproducible`` (default: :func:`reproducible_from_env`) leaves the run's durations out."""
+    if reproducible is None:
+        reproducible = reproducible_from_env()
     marks = claim_marks(report)
     labels = {d.id: d.id.upper() for d in report.documents}
     claim_doc: dict[str, str] = {}
@@ -346,13 +423,13 @@ def build_context(report: Report) -> dict[str, Any]:
                 "tone": finding_tone(f),
                 "rule": f.rule,
                 "ruleName": rule_names.get(f.rule) or (rule.name if rule else ""),
-                "message": f.message,
+                "message": show_bidi_controls(f.message),
                 "claims": list(f.claims),
                 "docs": docs,
                 "missing": [c for c in f.claims if c not in claim_doc],
                 "scores": f.scores,
                 "check": f.check,
-                "details": f.details,
+                "details": _plain(_jsonable(f.details)),
             }
         )
 
@@ -374,12 +451,14 @@ def build_context(report: Report) -> dict[str, Any]:
                 n_findings=doc_findings[d.id],
                 paragraphs=paragraphs,
                 unrendered=unrendered,
+                bidi_controls=_bidi_in(d, paragraphs),
             )
         )
 
     counts = {s: 0 for s in ("error", "warning", "info")}
     for f in report.findings:
         counts[_severity(f.severity)] += 1
+    durations, tallies = split_timings(report.timings)
 
     data = {
         "version": 1,
@@ -389,11 +468,11 @@ def build_context(report: Report) -> dict[str, Any]:
         "claimDocs": {cid: claim_doc[cid] for cid in marks if cid in claim_doc},
         "rules": {r.code: {"name": r.name, "kind": r.kind, "summary": r.summary} for r in RULES},
         "models": report.models,
-        "timings": report.timings,
+        "timings": dict(tallies) if reproducible else report.timings,
     }
     titles = [d.title or PurePath(str(d.path)).name for d in report.documents]
     return {
-        "page_title": "factcheck: " + " vs ".join(t for t in titles if t) if titles else "factcheck report",
+        "page_title": "factcheck: " + " vs ".join(isolated_plain(t) for t in titles if t) if titles else "factcheck report",
         "docs": docs,
         "counts": counts,
         "n_findings": len(report.findings),
@@ -401,7 +480,8 @@ def build_context(report: Report) -> dict[str, Any]:
         "data_json": json_for_script(data),
         "marks": marks,
         "models": report.models,
-        "timings": report.timings,
+        "durations": {} if reproducible else durations,
+        "tallies": tallies,
         "version": __version__,
     }
 
@@ -446,16 +526,16 @@ def content_security_policy(css: str, js: str) -> str:
     )
 
 
-def render_html(report: Report) -> str:
-    """The report as one self-contained HTML string."""
+def render_html(report: Report, *, reproducible: bool | None = None) -> str:
+    """The report as one self-contained HTML string (``reproducible``: see :func:`build_context`)."""
     css, js = _asset(CSS_PARTIAL), _asset(JS_PARTIAL)
-    ctx = build_context(report)
+    ctx = build_context(report, reproducible=reproducible)
     ctx.update(css=Markup(css), js=Markup(js), csp=content_security_policy(css, js))
     return _env().get_template(TEMPLATE).render(**ctx)
 
 
-def write_html(report: Report, path: Path) -> None:
+def write_html(report: Report, path: Path, *, reproducible: bool | None = None) -> None:
     """Write the HTML report to ``path`` atomically (``UsageError`` on an unwritable path)."""
     from checker.output.write import atomic_write_text
 
-    atomic_write_text(Path(path), render_html(report))
+    atomic_write_text(Path(path), render_html(report, reproducible=reproducible))

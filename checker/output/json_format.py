@@ -8,79 +8,25 @@ SARIF viewers and GitHub annotations can point at the sentence without re-readin
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path, PurePath
 from typing import Any
 
 from checker import __version__
+from checker.positions import LineIndex, Position, ReportIndex
 from checker.rules import RULES
-from checker.types import Claim, Document, Finding, Report
+from checker.types import Claim, Finding, Report
+
+__all__ = ["SCHEMA_PATH", "SCHEMA_VERSION", "LineIndex", "Position", "ReportIndex", "claim_to_json", "jsonable", "report_to_json", "summary"]
 
 SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "report.schema.json"
 TOOL_NAME = "factcheck"
 SEVERITIES = ("error", "warning", "info")
-
-
-@dataclass(frozen=True)
-class Position:
-    """1-based start and end; ``end_*`` is the position just after the last character
-    (exclusive, like SARIF's ``endColumn``). Columns count Unicode code points."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-
-class LineIndex:
-    """Offset -> (line, column) for one text, by binary search over line starts."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, len(self.text)))
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
-
-    def span(self, start: int, end: int) -> Position:
-        end = max(start, end)
-        # A span that ends with its newline should end on its own line, not at column 1 of the next.
-        if end > start and self.text[end - 1 : end] == "\n":
-            end -= 1
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Position(line, column, end_line, end_column)
-
-
-class ReportIndex:
-    """Look-ups every formatter needs: documents and claims by id, and claim positions."""
-
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        self.documents: dict[str, Document] = {d.id: d for d in report.documents}
-        self.claims: dict[str, Claim] = {c.id: c for d in report.documents for c in d.claims}
-        self._lines: dict[str, LineIndex] = {}
-
-    def position(self, claim: Claim) -> Position:
-        doc = self.documents.get(claim.doc)
-        if doc is None:
-            return Position(1, 1, 1, 1)
-        index = self._lines.get(doc.id)
-        if index is None:
-            index = self._lines[doc.id] = LineIndex(doc.raw_text)
-        return index.span(claim.start, claim.end)
-
-    def finding_claims(self, finding: Finding) -> list[Claim]:
-        """The finding's claims that exist in the report, in the finding's order."""
-        return [self.claims[cid] for cid in finding.claims if cid in self.claims]
 
 
 def jsonable(value: Any) -> Any:
@@ -140,10 +86,7 @@ def claim_to_json(claim: Claim, position: Position) -> dict[str, Any]:
             }
             for t in claim.times
         ],
-        "quantities": [
-            {"text": q.text, "value": jsonable(q.value), "unit": q.unit, "approx": q.approx}
-            for q in claim.quantities
-        ],
+        "quantities": [{"text": q.text, "value": jsonable(q.value), "unit": q.unit, "approx": q.approx} for q in claim.quantities],
         "entities": [{"text": e.text, "label": e.label, "canonical": e.canonical} for e in claim.entities],
         "is_heading": claim.is_heading,
     }
@@ -156,7 +99,7 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
 def summary(report: Report) -> dict[str, Any]:
     """Counts that dashboards want without walking the findings: every kind and severity appears."""
     by_kind = Counter(f.kind for f in report.findings)
-    by_severity = Counter(f.severity for f in report.findings)
+    by_severity: Counter[str] = Counter(f.severity for f in report.findings)
     out: dict[str, Any] = {
         "findings": len(report.findings),
         "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},

@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from checker import __version__
-from checker.output.json_format import (
-    TOOL_NAME,
-    Position,
-    ReportIndex,
-    claim_to_json,
-    finding_to_json,
-    jsonable,
-)
+from checker.output.json_format import TOOL_NAME, claim_to_json, finding_to_json, jsonable
+from checker.positions import Position, ReportIndex, display_path, fingerprint, normalise_text
+
+__all__ = ["FINGERPRINT_KEY", "ReportIndex", "display_path", "fails", "fingerprint", "normalise_text", "to_github", "to_gitlab", "to_json_lines", "to_junit", "to_sarif"]
 from checker.rules import BY_CODE, RULES
 from checker.types import SEVERITY_RANK, Claim, Document, Finding, Report
 
@@ -39,37 +33,9 @@ FINGERPRINT_KEY = "factcheck/v1"
 # -- shared helpers ----------------------------------------------------------------------------
 
 
-def display_path(path: Path, base: Path | None = None) -> str:
-    """A POSIX path relative to ``base`` (default: the working directory) when the file is under it.
-
-    GitHub annotations and code scanning need paths relative to the repository root, which is
-    the working directory in CI; absolute paths elsewhere are kept as they are.
-    """
-    path = Path(path)
-    if not path.is_absolute():
-        return path.as_posix()
-    try:
-        return path.relative_to((base or Path.cwd()).resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _artifact_uri(path: Path, base: Path | None) -> str:
     shown = display_path(path, base)
     return Path(shown).as_uri() if Path(shown).is_absolute() else shown
-
-
-def normalise_text(text: str) -> str:
-    """Case, punctuation and whitespace-insensitive form, so fingerprints survive re-typesetting."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
-def fingerprint(finding: Finding, claims: list[Claim]) -> str:
-    """Stable across runs and claim renumbering: rule + the sorted normalised claim texts."""
-    texts = sorted(normalise_text(c.text) for c in claims)
-    digest = hashlib.sha256("\x00".join([finding.rule, *texts]).encode("utf-8")).hexdigest()
-    return digest[:32]
 
 
 def fails(finding: Finding, fail_on: str) -> bool:
@@ -131,15 +97,10 @@ def to_sarif(report: Report, *, base: Path | None = None) -> dict[str, Any]:
     results = []
     for finding in report.findings:
         claims = index.finding_claims(finding)
-        locations = [
-            _sarif_location(c, index.position(c), doc_index, index.documents, base)
-            for c in claims
-            if c.doc in index.documents
-        ]
+        locations = [_sarif_location(c, index.position(c), doc_index, index.documents, base) for c in claims if c.doc in index.documents]
         if not locations and report.documents:  # code scanning needs a location
             doc = report.documents[0]
-            locations = [{"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(doc.path, base), "index": 0},
-                                               "region": {"startLine": 1, "startColumn": 1}}}]
+            locations = [{"physicalLocation": {"artifactLocation": {"uri": _artifact_uri(doc.path, base), "index": 0}, "region": {"startLine": 1, "startColumn": 1}}}]
         related = [dict(loc, id=i) for i, loc in enumerate(locations[1:], start=1)]
         result: dict[str, Any] = {
             "ruleId": finding.rule,
@@ -148,8 +109,7 @@ def to_sarif(report: Report, *, base: Path | None = None) -> dict[str, Any]:
             "locations": locations[:1],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding, claims)},
             "properties": jsonable(
-                {"findingId": finding.id, "kind": finding.kind, "check": finding.check,
-                 "severity": finding.severity, "claims": finding.claims, "scores": finding.scores}
+                {"findingId": finding.id, "kind": finding.kind, "check": finding.check, "severity": finding.severity, "claims": finding.claims, "scores": finding.scores}
             ),
         }
         if finding.rule in rule_index:
@@ -171,10 +131,7 @@ def to_sarif(report: Report, *, base: Path | None = None) -> dict[str, Any]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "artifacts": [
-                    {"location": {"uri": _artifact_uri(d.path, base)}, **({"description": {"text": d.title}} if d.title else {})}
-                    for d in report.documents
-                ],
+                "artifacts": [{"location": {"uri": _artifact_uri(d.path, base)}, **({"description": {"text": d.title}} if d.title else {})} for d in report.documents],
                 "results": results,
                 "properties": {"models": jsonable(report.models)},
             }
@@ -263,15 +220,17 @@ def to_gitlab(report: Report, *, show_info: bool = False, base: Path | None = No
             doc = index.documents.get(claim.doc)
             where = display_path(doc.path, base) if doc else claim.doc
             description += f" | {where}:{_line_col(index.position(claim))}: {_claim_label(claim)}"
-        issues.append({
-            "type": "issue",
-            "description": f"{finding.rule} {description}",
-            "check_name": finding.rule,
-            "categories": ["Bug Risk"] if finding.severity == "error" else ["Clarity"],
-            "fingerprint": fp,
-            "severity": GITLAB_SEVERITY.get(finding.severity, "info"),
-            "location": {"path": path, "lines": lines},
-        })
+        issues.append(
+            {
+                "type": "issue",
+                "description": f"{finding.rule} {description}",
+                "check_name": finding.rule,
+                "categories": ["Bug Risk"] if finding.severity == "error" else ["Clarity"],
+                "fingerprint": fp,
+                "severity": GITLAB_SEVERITY.get(finding.severity, "info"),
+                "location": {"path": path, "lines": lines},
+            }
+        )
     return issues
 
 
@@ -290,9 +249,7 @@ def to_junit(report: Report, *, fail_on: str = "error", base: Path | None = None
         (by_doc[claims[0].doc] if claims and claims[0].doc in by_doc else orphans).append(finding)
 
     root = ET.Element("testsuites", name=TOOL_NAME)
-    suites: list[tuple[str, str | None, list[Finding]]] = [
-        (display_path(d.path, base), d.id, by_doc[d.id]) for d in report.documents
-    ]
+    suites: list[tuple[str, str | None, list[Finding]]] = [(display_path(d.path, base), d.id, by_doc[d.id]) for d in report.documents]
     if orphans:
         suites.append(("report", None, orphans))
     total_tests = total_failures = 0
@@ -304,7 +261,9 @@ def to_junit(report: Report, *, fail_on: str = "error", base: Path | None = None
         for finding in findings:
             claims = index.finding_claims(finding)
             case = ET.SubElement(
-                suite, "testcase", name=f"{finding.rule} {finding.kind} {finding.id}",
+                suite,
+                "testcase",
+                name=f"{finding.rule} {finding.kind} {finding.id}",
                 classname=f"{TOOL_NAME}.{finding.rule}",
             )
             if claims:

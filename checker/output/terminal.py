@@ -8,11 +8,14 @@ mistaken for a style tag.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from checker.output.json_format import ReportIndex
+from checker.positions import ReportIndex
 from checker.rules import BY_CODE
 from checker.types import SEVERITY_RANK, Claim, Finding, Report
 
@@ -105,11 +108,7 @@ def summary_line(report: Report, *, shown: int, hidden: int) -> Text:
         line.append("No findings.", style="bold green")
     else:
         line.append(f"Found {_plural(total, 'finding')}", style="bold")
-        parts = [
-            (f"{n} info" if severity == "info" else _plural(n, severity), severity)
-            for severity, n in counts.items()
-            if n
-        ]
+        parts = [(f"{n} info" if severity == "info" else _plural(n, severity), severity) for severity, n in counts.items() if n]
         line.append(" (")
         for i, (label, severity) in enumerate(parts):
             if i:
@@ -136,3 +135,65 @@ def render_text(report: Report, console: Console, *, show_info: bool = False, qu
         console.print()
     if not quiet:
         console.print(summary_line(report, shown=len(visible), hidden=len(findings) - len(visible)))
+
+
+def render_rules(console: Console) -> None:
+    """``factcheck rules``: every rule code with its name, default severity and summary."""
+    from checker.rules import RULES
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("Code", "Name", "Severity", "Summary"):
+        table.add_column(column, overflow="fold", no_wrap=column != "Summary")
+    for rule in RULES:
+        table.add_row(rule.code, rule.name, Text(rule.severity, style=SEVERITY_STYLE[rule.severity]), rule.summary)
+    console.print(table)
+
+
+def render_rule(code: str, console: Console) -> None:
+    """``factcheck rule FC101``: one rule explained."""
+    rule = BY_CODE[code]
+    out = Text()
+    out.append(f"{rule.code} ", style="bold")
+    out.append(f"({rule.name})\n\n", style="bold")
+    out.append(f"{rule.summary}\n\n")
+    out.append("Finding kind: ", style="dim")
+    out.append(f"{rule.kind}{'_<doc>' if rule.kind == 'only_in' else ''}\n")
+    out.append("Default severity: ", style="dim")
+    out.append(rule.severity, style=SEVERITY_STYLE[rule.severity])
+    out.append("\n")
+    console.print(out)
+
+
+def show_rules(code: str | None, fmt: str) -> None:
+    """``factcheck rules`` (``code`` None: every rule, a table) or ``factcheck rule CODE``, as text or JSON on stdout."""
+    import json
+
+    from checker.output.json_format import rule_to_json
+    from checker.rules import RULES
+
+    if fmt == "json":
+        data = rule_to_json(code) if code else [rule_to_json(r.code) for r in RULES]
+        print(json.dumps(data, indent=2))
+    elif code:
+        render_rule(code, Console())
+    else:
+        render_rules(Console())
+
+
+@contextmanager
+def progress_callback(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A Rich progress bar on stderr fed by the pipeline's ``progress(stage, done, total)`` (None when not ``enabled``)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            progress.update(task, description=stage, completed=done, total=total if total > 0 else None)
+
+        yield update

@@ -328,7 +328,8 @@
       var d = DATA.claimDocs[c];
       li.appendChild(el("span", "doc-id", d ? docLabel[d] || d : "?"));
       var text = claimText(c);
-      li.appendChild(document.createTextNode(text || "(claim " + c + " is not in any document)"));
+      // article text: its own bidi isolate, like every piece of it in the page
+      li.appendChild(text ? el("bdi", null, text) : document.createTextNode("(claim " + c + " is not in any document)"));
       li.title = c;
       li.addEventListener("click", function () { if (spans.get(c)) reveal(spans.get(c)); });
       ol.appendChild(li);
