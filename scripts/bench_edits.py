@@ -1151,6 +1151,7 @@ def main(argv: list[str] | None = None) -> int:
                 pipeline(drafts, Path(tmp), args.cache_dir)
     text, summary = table(edits, mode)
     flag = " --classifier-only" if args.classifier_only else f" --preview-rule --rule-position {args.rule_position}" if args.preview_rule else ""
+    flag += " --fixtures" if args.preview_rule and args.fixtures else ""
     command = f"nice -n 19 .venv/bin/python scripts/bench_edits.py{flag} --per-type {args.per_type} --seed {args.seed}"
     body = f"`{command}` — {len(articles)} dev articles, {len(drafts)} drafts, {len(edits)} edits, {time.perf_counter() - t0:.0f} s\n\n{text}"
     if args.preview_rule and args.fixtures:

@@ -319,7 +319,6 @@ def test_headline_and_sentence_sharing_words_are_not_a_copy():
     assert not near_verbatim(sentence, headline)
 
 
-@pytest.mark.xfail(reason="issue 17 rule wiring in progress: finding details not final", strict=False)
 def test_finding_details_have_the_shape_of_their_kind(afp):
     docs = {d.id: d for d in afp}
     o, e = _pair(afp, *AFP_EDITS[3])
