@@ -8,7 +8,8 @@ temporary file). Inside it the harness times `import torch`, `import transformer
 checker.cli` one after the other, wraps checker.pipeline.judge_documents (compare_documents before issue 13) to read its per-stage
 timings (analyse, load_models, embed, align, nli, judge), and notes whether sentence_transformers
 was imported. The interpreter start is the wall time seen from outside minus the time inside.
-Medians over --repeats; the 1-minute load average is printed because other jobs share the 2 cores.
+Medians over --repeats; the 1-minute load average is printed because other jobs share the 2 cores,
+and so is the process's CPU time (user+sys), which other jobs inflate far less than wall time.
 
 --tree DIR benchmarks another source tree (e.g. the last commit, for a before/after:
 `mkdir /tmp/fc-head && git archive HEAD | tar -x -C /tmp/fc-head`, then `--tree /tmp/fc-head --label before`).
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,9 +72,11 @@ def one_run(tree: Path, html: Path) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         out = Path(fh.name)
     env = dict(os.environ, COLDSTART_ARGS=json.dumps(args), COLDSTART_OUT=str(out), PYTHONPATH=str(tree), HF_HUB_OFFLINE="1")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", CHILD], cwd=tree, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if not out.stat().st_size:
         sys.exit(f"bench_coldstart: the run failed (exit {proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}")
     data = json.loads(out.read_text())
@@ -80,6 +84,7 @@ def one_run(tree: Path, html: Path) -> dict:
     inside = sum(data["marks"].values())
     data["marks"] = {"interpreter start": wall - inside, **data["marks"]}
     data["wall"] = wall
+    data["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     data["exit"] = proc.returncode
     return data
 
@@ -89,7 +94,7 @@ def summarise(runs: list[dict], label: str, tree: Path, load: float) -> dict:
     marks = {k: med([r["marks"][k] for r in runs]) for k in runs[0]["marks"]}
     stages = {k: med([r["stages"].get(k, 0.0) for r in runs]) for k in runs[0]["stages"]}
     return {"label": label, "tree": str(tree), "repeats": len(runs), "wall_median": med([r["wall"] for r in runs]),
-            "wall_all": [round(r["wall"], 2) for r in runs], "marks": marks, "stages": stages,
+            "wall_all": [round(r["wall"], 2) for r in runs], "cpu_median": med([r["cpu"] for r in runs]), "marks": marks, "stages": stages,
             "sentence_transformers_imported": any(r["sentence_transformers"] for r in runs), "exit": runs[0]["exit"], "load_avg": round(load, 1)}
 
 
@@ -108,6 +113,7 @@ def markdown(results: dict) -> str:
             cells.append("-" if v is None else f"{v:.2f}")
         rows.append(f"| {k.strip()} | " + " | ".join(cells) + " |")
     rows.append("| **wall, new process** | " + " | ".join(f"**{r['wall_median']:.2f}** ({', '.join(map(str, r['wall_all']))})" for r in results.values()) + " |")
+    rows.append("| **CPU seconds (user+sys) of the process** | " + " | ".join(f"**{r['cpu_median']:.2f}**" for r in results.values()) + " |")
     rows.append("| sentence_transformers imported | " + " | ".join("yes" if r["sentence_transformers_imported"] else "no" for r in results.values()) + " |")
     rows.append("| 1-min load average at start | " + " | ".join(str(r["load_avg"]) for r in results.values()) + " |")
     return "\n".join(rows)

@@ -23,13 +23,20 @@ restores the RNG state, so the resumed run takes the same steps on the same data
 (tests/test_train_nli.py checks the weights match). Precision: bf16 autocast on CUDA and on CPUs with
 native BF16 (checker.nli.cpu_has_native_bf16), fp32 elsewhere; --precision forces one.
 
-The MPNet run (BENCHMARKS.md, section "nli-mpnet-train"):
+The MPNet run, detached so that it outlives the shell:
 
   bash scripts/fetch_base_mpnet.sh /work/base/all-mpnet-base-v2
-  nohup nice -n 19 .venv/bin/python scripts/train_nli.py --base /work/base/all-mpnet-base-v2 \
-      --out /work/ckpt/nli-mpnet-out --checkpoint-dir /work/ckpt/nli-mpnet --scale 1 --epochs 1 \
-      --batch-size 32 --max-length 128 --lr 3e-5 --threads 2 > /work/ckpt/train.log 2>&1 &
-  # next session, same command with --resume added (appending to the log: >> /work/ckpt/train.log)
+  mkdir -p /work/ckpt && setsid nohup nice -n 19 .venv/bin/python scripts/train_nli.py \
+      --base /work/base/all-mpnet-base-v2 --out /work/ckpt/nli-mpnet-out --checkpoint-dir /work/ckpt/nli-mpnet \
+      --scale 1 --epochs 1 --batch-size 32 --max-length 128 --lr 3e-5 --threads 2 \
+      --first-checkpoint-minutes 10 --checkpoint-minutes 15 > /work/ckpt/train.log 2>&1 < /dev/null &
+
+  # to continue (next session, or after a stop): the same command with --resume, appending to the log
+  setsid nohup nice -n 19 .venv/bin/python scripts/train_nli.py ...same options... --resume >> /work/ckpt/train.log 2>&1 < /dev/null &
+
+  # to stop cleanly (saves a checkpoint first): kill -TERM <pid>
+  # to measure the newest checkpoint while it trains:
+  nice -n 19 .venv/bin/python scripts/eval_nli.py --model /work/ckpt/nli-mpnet --limit 300 --sets mnli_m,mnli_mm --no-speed --label ckpt
 """
 
 from __future__ import annotations
