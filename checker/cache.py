@@ -157,8 +157,12 @@ class Cache:
         self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         self._enable_wal(timeout)
         self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
-        self._db.execute("CREATE TABLE IF NOT EXISTS nli (model TEXT NOT NULL, key TEXT NOT NULL, entailment REAL NOT NULL, neutral REAL NOT NULL, contradiction REAL NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS nli (model TEXT NOT NULL, key TEXT NOT NULL, entailment REAL NOT NULL, neutral REAL NOT NULL, contradiction REAL NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID"
+        )
         self._inode = self.path.stat().st_ino
 
     def _enable_wal(self, timeout: float) -> None:

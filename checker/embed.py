@@ -75,8 +75,7 @@ class _LeanSentenceModel:
         out = np.zeros((len(texts), self.dimension()), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            enc = self.tokenizer([texts[i].strip() for i in chunk], padding=True, truncation="longest_first", max_length=self.max_length,
-                                 return_tensors="pt").to(self.device)
+            enc = self.tokenizer([texts[i].strip() for i in chunk], padding=True, truncation="longest_first", max_length=self.max_length, return_tensors="pt").to(self.device)
             with torch.inference_mode():
                 hidden = self.model(**enc).last_hidden_state
                 if self.pooling == "cls":

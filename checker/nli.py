@@ -115,7 +115,7 @@ def _label_index(id2label: dict) -> dict[str, int]:
 
 
 def default_device() -> str:
-    """"cuda" where a CUDA (or ROCm) GPU is usable, else "cpu".
+    """ "cuda" where a CUDA (or ROCm) GPU is usable, else "cpu".
 
     Why not just ``torch.cuda.is_available()``: the cache asks for the run's precision before any
     model loads, and a fully cached run should not pay for importing torch. Without a GPU device
@@ -170,8 +170,17 @@ class CrossEncoderNLI:
     forward pass. The computation is the same: pairs are tokenized together, truncated longest
     first to ``max_length``, and the raw logits go through a softmax here in float64."""
 
-    def __init__(self, location: str, *, name: str | None = None, device: str | None = None, max_length: int = 256, local_only: bool = True,
-                 quantize: str | None = None, dtype: str | None = None) -> None:
+    def __init__(
+        self,
+        location: str,
+        *,
+        name: str | None = None,
+        device: str | None = None,
+        max_length: int = 256,
+        local_only: bool = True,
+        quantize: str | None = None,
+        dtype: str | None = None,
+    ) -> None:
         import torch
 
         quantize = _normalise_quantize(quantize)

@@ -102,8 +102,10 @@ def hub_offline() -> bool:
 
 def offline_hub_error(kind: str, location: str) -> ModelError:
     """The one line for a hub name that cannot be had: no network and no cached copy."""
-    return ModelError(f"cannot load {kind} model {location!r}: it is not a registry name or a local folder, the Hugging Face hub "
-                      "is unreachable (offline, or HF_HUB_OFFLINE is set), and no copy is in the local Hugging Face cache")
+    return ModelError(
+        f"cannot load {kind} model {location!r}: it is not a registry name or a local folder, the Hugging Face hub "
+        "is unreachable (offline, or HF_HUB_OFFLINE is set), and no copy is in the local Hugging Face cache"
+    )
 
 
 def check_available(kind: str, name: str | None) -> ModelRef:

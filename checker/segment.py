@@ -134,8 +134,7 @@ def overlong_warning(cut: list[tuple[int, int]], limit: int | None = None) -> st
     pieces = sum(k for _, k in cut)
     if len(cut) == 1:
         return f"a run-on line of {cut[0][0]:,} characters was split into {pieces} pieces of at most {limit:,} characters"
-    return (f"{len(cut)} run-on lines (the longest {max(n for n, _ in cut):,} characters) were split into "
-            f"{pieces} pieces of at most {limit:,} characters")
+    return f"{len(cut)} run-on lines (the longest {max(n for n, _ in cut):,} characters) were split into {pieces} pieces of at most {limit:,} characters"
 
 
 def _warn(doc: Document, message: str) -> None:
@@ -150,8 +149,7 @@ def _block(doc: Document, start: int, end: int) -> _Block:
     return _Block(doc.raw_text[start:end], start)
 
 
-def split_block(text: str, splitter, *, max_chars: int | None = None,
-                cut: list[tuple[int, int]] | None = None) -> list[tuple[int, int, bool]]:
+def split_block(text: str, splitter, *, max_chars: int | None = None, cut: list[tuple[int, int]] | None = None) -> list[tuple[int, int, bool]]:
     """Sentences of one block as ``(start, end, is_heading)`` offsets into ``text``.
 
     A sentence longer than ``max_chars`` (default :data:`MAX_CLAIM_CHARS`) comes back as several
@@ -224,13 +222,7 @@ def _space_after(text: str, lo: int, hi: int) -> int | None:
 def is_heading(text: str) -> bool:
     """A headline or subhead: one short line with letters and no final punctuation."""
     text = text.strip()
-    return (
-        "\n" not in text
-        and any(ch.isalpha() for ch in text)
-        and not _TERMINAL.search(text)
-        and len(text) <= HEADING_MAX_CHARS
-        and len(text.split()) <= HEADING_MAX_WORDS
-    )
+    return "\n" not in text and any(ch.isalpha() for ch in text) and not _TERMINAL.search(text) and len(text) <= HEADING_MAX_CHARS and len(text.split()) <= HEADING_MAX_WORDS
 
 
 def _strip(text: str, i: int, j: int) -> tuple[int, int]:

@@ -84,29 +84,47 @@ def true_part(shared: Path, part: str) -> list[Item]:
 def xsumfaith(shared: Path) -> list[Item]:
     base = shared / "benchmarks" / "xsumfaith"
     docs = {r["bbcid"]: r["document"] for r in _jsonl(base / "xsumfaith_documents.jsonl")}
-    return [Item("xsumfaith", "dev" if r["summac_cut"] == "val" else "test", f"{r['bbcid']}-{r['system']}", r["summary"], docs[r["bbcid"]], int(r["label_summac_rule"]))
-            for r in _jsonl(base / "xsumfaith_summaries.jsonl") if r["bbcid"] in docs]
+    return [
+        Item("xsumfaith", "dev" if r["summac_cut"] == "val" else "test", f"{r['bbcid']}-{r['system']}", r["summary"], docs[r["bbcid"]], int(r["label_summac_rule"]))
+        for r in _jsonl(base / "xsumfaith_summaries.jsonl")
+        if r["bbcid"] in docs
+    ]
 
 
 def polytope(shared: Path, label: str = "label_overall") -> list[Item]:
     base = shared / "benchmarks" / "polytope"
     name = "polytope" if label == "label_overall" else "polytope_no_inaccuracy"
-    return [Item(name, split, f"{r['id']}-{r['system']}", r["summary"], r["document"], int(r[label]))
-            for split, file in (("dev", "polytope_val.jsonl"), ("test", "polytope_test.jsonl")) for r in _jsonl(base / file)]
+    return [
+        Item(name, split, f"{r['id']}-{r['system']}", r["summary"], r["document"], int(r[label]))
+        for split, file in (("dev", "polytope_val.jsonl"), ("test", "polytope_test.jsonl"))
+        for r in _jsonl(base / file)
+    ]
 
 
 def wice(shared: Path) -> list[Item]:
     base = shared / "benchmarks" / "wice"
-    return [Item("wice", split, r["meta"]["id"], r["claim"], "\n".join(r["evidence"]), int(r["label"] == "supported"), {"label": r["label"]})
-            for split, file in (("dev", "claim_dev.jsonl"), ("test", "claim_test.jsonl")) for r in _jsonl(base / file)]
+    return [
+        Item("wice", split, r["meta"]["id"], r["claim"], "\n".join(r["evidence"]), int(r["label"] == "supported"), {"label": r["label"]})
+        for split, file in (("dev", "claim_dev.jsonl"), ("test", "claim_test.jsonl"))
+        for r in _jsonl(base / file)
+    ]
 
 
 def climate_fever(shared: Path) -> list[Item]:
     out = []
     for r in _jsonl(shared / "benchmarks" / "climate_fever" / "climate-fever.jsonl"):
         for e in r["evidences"]:
-            out.append(Item("climate_fever", _half(str(r["claim_id"])), f"{r['claim_id']}-{e['evidence_id']}", r["claim"], e["evidence"],
-                            int(e["evidence_label"] == "SUPPORTS"), {"evidence_label": e["evidence_label"]}))
+            out.append(
+                Item(
+                    "climate_fever",
+                    _half(str(r["claim_id"])),
+                    f"{r['claim_id']}-{e['evidence_id']}",
+                    r["claim"],
+                    e["evidence"],
+                    int(e["evidence_label"] == "SUPPORTS"),
+                    {"evidence_label": e["evidence_label"]},
+                )
+            )
     return out
 
 
@@ -117,8 +135,11 @@ def fnc1(shared: Path, related_only: bool = False) -> list[Item]:
     with _open(base / "competition_test_stances.csv") as f:
         rows = list(csv.DictReader(f))
     name = "fnc1_related" if related_only else "fnc1"
-    return [Item(name, _half(r["Body ID"]), f"{n}", r["Headline"], bodies[r["Body ID"]], int(r["Stance"] == "agree"), {"stance": r["Stance"]})
-            for n, r in enumerate(rows) if not (related_only and r["Stance"] == "unrelated")]
+    return [
+        Item(name, _half(r["Body ID"]), f"{n}", r["Headline"], bodies[r["Body ID"]], int(r["Stance"] == "agree"), {"stance": r["Stance"]})
+        for n, r in enumerate(rows)
+        if not (related_only and r["Stance"] == "unrelated")
+    ]
 
 
 def load(name: str, shared: Path = DEFAULT_SHARED) -> list[Item]:
@@ -126,16 +147,28 @@ def load(name: str, shared: Path = DEFAULT_SHARED) -> list[Item]:
         return summedits(shared, name.removeprefix("summedits_"))
     if name.startswith("true_"):
         return true_part(shared, name.removeprefix("true_"))
-    readers = {"xsumfaith": xsumfaith, "polytope": polytope, "polytope_no_inaccuracy": lambda s: polytope(s, "label_no_inaccuracy"),
-               "wice": wice, "climate_fever": climate_fever, "fnc1": fnc1, "fnc1_related": lambda s: fnc1(s, related_only=True)}
+    readers = {
+        "xsumfaith": xsumfaith,
+        "polytope": polytope,
+        "polytope_no_inaccuracy": lambda s: polytope(s, "label_no_inaccuracy"),
+        "wice": wice,
+        "climate_fever": climate_fever,
+        "fnc1": fnc1,
+        "fnc1_related": lambda s: fnc1(s, related_only=True),
+    }
     if name not in readers:
         raise KeyError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
     return readers[name](shared)
 
 
 # In the order a run scores them: the headline targets first.
-DATASETS = (["summedits_news"] + [f"true_{p}" for p in TRUE_PARTS] + ["fnc1_related"] + [f"summedits_{d}" for d in SUMMEDITS_DOMAINS[1:]]
-            + ["xsumfaith", "polytope", "polytope_no_inaccuracy", "wice", "climate_fever", "fnc1"])
+DATASETS = (
+    ["summedits_news"]
+    + [f"true_{p}" for p in TRUE_PARTS]
+    + ["fnc1_related"]
+    + [f"summedits_{d}" for d in SUMMEDITS_DOMAINS[1:]]
+    + ["xsumfaith", "polytope", "polytope_no_inaccuracy", "wice", "climate_fever", "fnc1"]
+)
 # Sets that are another labelling (or a subset) of one source share its cached scores.
 SCORES_OF = {"polytope_no_inaccuracy": "polytope", "fnc1_related": "fnc1"}
 

@@ -247,8 +247,7 @@ def fnc_metrics(items: list[Item], rows: dict[str, dict]) -> dict:
                 best, best_t = m, (float(rel), float(dis), float(agr))
     test_r, test_g = split("test")
     pred = [fnc_predict(r, best_t) for r in test_r]
-    return {"thresholds": best_t, "n_test": len(test_r), "fnc_score": round(100 * fnc_score(test_g, pred), 1),
-            **{f"f1_{c}": round(f1(test_g, pred, c), 3) for c in STANCES}}
+    return {"thresholds": best_t, "n_test": len(test_r), "fnc_score": round(100 * fnc_score(test_g, pred), 1), **{f"f1_{c}": round(f1(test_g, pred, c), 3) for c in STANCES}}
 
 
 # -- report -----------------------------------------------------------------------------------------
@@ -271,12 +270,18 @@ def markdown(results: dict, command: str, meta: dict, heading: bool = True) -> s
         lines.append(f"| {name} | {m['n_test']} ({m['pos_test']}) | {m['auc']} | {m['bacc']} | {m['threshold']:+.3f} | {m.get('bacc_pooled', '–')} | {PUBLISHED.get(name, '–')} |")
     summary = summarize(results)
     if meta.get("pooled_threshold") is not None:
-        lines += ["", f"Pooled dev threshold: {meta['pooled_threshold']:+.4f}, fitted on the dev splits of every set above except `polytope` "
-                  "(its strict label counts omissions) together: one threshold for everything, as a shipped `support_threshold` is "
-                  "(the default is 0.0)."]
+        lines += [
+            "",
+            f"Pooled dev threshold: {meta['pooled_threshold']:+.4f}, fitted on the dev splits of every set above except `polytope` "
+            "(its strict label counts omissions) together: one threshold for everything, as a shipped `support_threshold` is "
+            "(the default is 0.0).",
+        ]
     lines += ["", "| summary | ours (own dev threshold) | ours (pooled dev threshold) | target | published |", "|---|---|---|---|---|"]
-    for key, label in (("summedits_news", "SummEdits news, bal. acc."), ("summedits_overall", "SummEdits overall (mean of the 8 domains here), bal. acc."),
-                       ("true_mean", "TRUE parts (FRANK, QAGS-C, QAGS-X, SummEval), mean ROC AUC")):
+    for key, label in (
+        ("summedits_news", "SummEdits news, bal. acc."),
+        ("summedits_overall", "SummEdits overall (mean of the 8 domains here), bal. acc."),
+        ("true_mean", "TRUE parts (FRANK, QAGS-C, QAGS-X, SummEval), mean ROC AUC"),
+    ):
         target = TARGETS[key][1]
 
         def cell(value):
@@ -292,8 +297,11 @@ def markdown(results: dict, command: str, meta: dict, heading: bool = True) -> s
     for name in ("fnc1_related", "fnc1"):
         if name in results:
             m = results[name]
-            lines += ["", f"{name} test (n {m['n_test']}): FNC score {m['fnc_score']}% of maximum; F1 agree {m['f1_agree']}, disagree {m['f1_disagree']}, "
-                      f"discuss {m['f1_discuss']}, unrelated {m['f1_unrelated']}; dev thresholds (similarity, contradiction, score) = {tuple(round(x, 2) for x in m['thresholds'])}."]
+            lines += [
+                "",
+                f"{name} test (n {m['n_test']}): FNC score {m['fnc_score']}% of maximum; F1 agree {m['f1_agree']}, disagree {m['f1_disagree']}, "
+                f"discuss {m['f1_discuss']}, unrelated {m['f1_unrelated']}; dev thresholds (similarity, contradiction, score) = {tuple(round(x, 2) for x in m['thresholds'])}.",
+            ]
     lines += ["", f"Scoring cost: {meta['pairs_per_item']:.1f} NLI pairs and {meta['seconds_per_item']:.2f} s per item on average (2 cores, batches of {CHUNK})."]
     return "\n".join(lines)
 
@@ -378,12 +386,24 @@ def main() -> None:
 
         from checker.cache import model_identity
 
-        cmd = "python scripts/bench_accuracy.py" + (f" --limit {args.limit}" if args.limit else "") + (f" --limit-for {args.limit_for}" if limits else "") + \
-            (f" --model {args.model}" if args.model != "default" else "") + (f" --datasets {args.datasets}" if args.datasets != ",".join(accuracy_data.DATASETS) else "") + " --write"
-        meta = {"date": datetime.date.today().isoformat(), "nli": model_identity("nli", args.model)[0], "embedding": model_identity("embedding", "default")[0],
-                "rule": f"v{SCORE_VERSION}", "limit_note": _limit_note(args.limit, limits),
-                "pooled_threshold": pooled, "pairs_per_item": sum(r["pairs"] for r in all_rows) / max(1, len(all_rows)),
-                "seconds_per_item": sum(r.get("seconds", 0) for r in all_rows) / max(1, len(all_rows))}
+        cmd = (
+            "python scripts/bench_accuracy.py"
+            + (f" --limit {args.limit}" if args.limit else "")
+            + (f" --limit-for {args.limit_for}" if limits else "")
+            + (f" --model {args.model}" if args.model != "default" else "")
+            + (f" --datasets {args.datasets}" if args.datasets != ",".join(accuracy_data.DATASETS) else "")
+            + " --write"
+        )
+        meta = {
+            "date": datetime.date.today().isoformat(),
+            "nli": model_identity("nli", args.model)[0],
+            "embedding": model_identity("embedding", "default")[0],
+            "rule": f"v{SCORE_VERSION}",
+            "limit_note": _limit_note(args.limit, limits),
+            "pooled_threshold": pooled,
+            "pairs_per_item": sum(r["pairs"] for r in all_rows) / max(1, len(all_rows)),
+            "seconds_per_item": sum(r.get("seconds", 0) for r in all_rows) / max(1, len(all_rows)),
+        }
         if args.section != "accuracy":
             cmd = cmd.replace(" --write", f" --section {args.section} --write")
         update_section(args.section, markdown(results, cmd, meta, heading=args.section == "accuracy"))

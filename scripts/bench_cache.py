@@ -94,8 +94,7 @@ def timed_check(cache_dir: Path, counter: Counter) -> tuple[float, tuple[int, in
 
 def cli_run(cache_dir: Path) -> float:
     factcheck = Path(sys.executable).with_name("factcheck")
-    cmd = [str(factcheck), "check", *map(str, DRAFTS), "--against", str(FT), str(AFP), "--date", f"{FT}=2025-02-17",
-           "-o", "json", "--cache-dir", str(cache_dir), "--quiet"]
+    cmd = [str(factcheck), "check", *map(str, DRAFTS), "--against", str(FT), str(AFP), "--date", f"{FT}=2025-02-17", "-o", "json", "--cache-dir", str(cache_dir), "--quiet"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
@@ -123,8 +122,7 @@ def main() -> None:
         cold = timed_check(cache, counter)
         warm = timed_check(cache, counter)
         loaded = timed_check(Path(tmp) / "cache2", counter)
-        rows += [("cold cache (models load on first use)", *cold), ("warm cache (unchanged drafts and sources)", *warm),
-                 ("cold cache, models already in memory", *loaded)]
+        rows += [("cold cache (models load on first use)", *cold), ("warm cache (unchanged drafts and sources)", *warm), ("cold cache, models already in memory", *loaded)]
         cli = None if args.no_cli else (cli_run(Path(tmp) / "cli"), cli_run(Path(tmp) / "cli"))
 
     import torch
@@ -141,7 +139,9 @@ def main() -> None:
         md.append(f"| {name} | {elapsed:.2f} | {loads} | {calls} | {items} | {findings} |")
     md += ["", f"Warm vs cold cache: **{speedup:.1f}x** faster in-process ({cold[0]:.1f} s -> {warm[0]:.2f} s, {warm[1][1]} model calls on the re-check)."]
     if cli is not None:
-        md.append(f"As two fresh `factcheck check` processes: cold cache {cli[0]:.1f} s, warm cache {cli[1]:.1f} s ({cli[0] / cli[1]:.1f}x; process start, imports and spaCy are paid every time).")
+        md.append(
+            f"As two fresh `factcheck check` processes: cold cache {cli[0]:.1f} s, warm cache {cli[1]:.1f} s ({cli[0] / cli[1]:.1f}x; process start, imports and spaCy are paid every time)."
+        )
     text = "\n".join(md)
     print(text)
     if args.write:

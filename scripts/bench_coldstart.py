@@ -93,9 +93,19 @@ def summarise(runs: list[dict], label: str, tree: Path, load: float) -> dict:
     med = lambda xs: round(statistics.median(xs), 2)  # noqa: E731
     marks = {k: med([r["marks"][k] for r in runs]) for k in runs[0]["marks"]}
     stages = {k: med([r["stages"].get(k, 0.0) for r in runs]) for k in runs[0]["stages"]}
-    return {"label": label, "tree": str(tree), "repeats": len(runs), "wall_median": med([r["wall"] for r in runs]),
-            "wall_all": [round(r["wall"], 2) for r in runs], "cpu_median": med([r["cpu"] for r in runs]), "marks": marks, "stages": stages,
-            "sentence_transformers_imported": any(r["sentence_transformers"] for r in runs), "exit": runs[0]["exit"], "load_avg": round(load, 1)}
+    return {
+        "label": label,
+        "tree": str(tree),
+        "repeats": len(runs),
+        "wall_median": med([r["wall"] for r in runs]),
+        "wall_all": [round(r["wall"], 2) for r in runs],
+        "cpu_median": med([r["cpu"] for r in runs]),
+        "marks": marks,
+        "stages": stages,
+        "sentence_transformers_imported": any(r["sentence_transformers"] for r in runs),
+        "exit": runs[0]["exit"],
+        "load_avg": round(load, 1),
+    }
 
 
 def markdown(results: dict) -> str:
@@ -140,8 +150,9 @@ def main() -> None:
     if args.write:
         from bench_md import update_section
 
-        update_section("cold-start", "Command: `python scripts/bench_coldstart.py --repeats 5 [--tree DIR --label NAME] --write` "
-                       "(results accumulate in build/coldstart.json)\n\n" + table)
+        update_section(
+            "cold-start", "Command: `python scripts/bench_coldstart.py --repeats 5 [--tree DIR --label NAME] --write` (results accumulate in build/coldstart.json)\n\n" + table
+        )
 
 
 if __name__ == "__main__":

@@ -80,8 +80,7 @@ class Item:
     @classmethod
     def parse(cls, section: str, index: int, raw: dict) -> "Item":
         sides = [("a", alternatives(raw.get("a"))), ("b", alternatives(raw.get("b")))] + [("with", [w]) for w in raw.get("with", [])]
-        item = cls(section, index, raw["kind"], list(raw.get("alt_kinds", [])), [alts for _, alts in sides if alts], raw.get("why", ""),
-                   raw.get("min_severity", "info"), raw)
+        item = cls(section, index, raw["kind"], list(raw.get("alt_kinds", [])), [alts for _, alts in sides if alts], raw.get("why", ""), raw.get("min_severity", "info"), raw)
         item.sides = [side for side, alts in sides if alts]
         return item
 
@@ -150,12 +149,22 @@ def run_pair(spec_path: Path, settings) -> dict:
 
     def near(it: Item) -> list:
         """Findings (any kind) that link claims for every anchor: what the checker said instead."""
-        return [f for f in report.findings
-                if all(any(norm(a) in norm(claim_text.get(c, "")) for a in alts for c in f.claims) for alts in it.anchors)]
+        return [f for f in report.findings if all(any(norm(a) in norm(claim_text.get(c, "")) for a in alts for c in f.claims) for alts in it.anchors)]
 
     diag = diagnose(report, items, settings)
-    return {"name": spec_path.stem, "spec": str(spec_path.relative_to(ROOT)), "documents": spec["documents"], "report": report,
-            "claims": claims, "items": items, "hits": hits, "verdict": finding_verdict, "near": near, "seconds": seconds, "diag": diag}
+    return {
+        "name": spec_path.stem,
+        "spec": str(spec_path.relative_to(ROOT)),
+        "documents": spec["documents"],
+        "report": report,
+        "claims": claims,
+        "items": items,
+        "hits": hits,
+        "verdict": finding_verdict,
+        "near": near,
+        "seconds": seconds,
+        "diag": diag,
+    }
 
 
 def diagnose(report, items: list[Item], settings) -> dict[int, dict]:
@@ -206,8 +215,7 @@ def diagnose(report, items: list[Item], settings) -> dict[int, dict]:
         probs = nli.predict([p for _, ta, tb in pairs_to_score for p in ((ta, tb), (tb, ta))])
         for i, (iid, _, _) in enumerate(pairs_to_score):
             ab, ba = probs[2 * i], probs[2 * i + 1]
-            out[iid]["nli"] = {"entailment": round(max(ab["entailment"], ba["entailment"]), 3),
-                               "contradiction": round(min(ab["contradiction"], ba["contradiction"]), 3)}
+            out[iid]["nli"] = {"entailment": round(max(ab["entailment"], ba["entailment"]), 3), "contradiction": round(min(ab["contradiction"], ba["contradiction"]), 3)}
     return out
 
 
@@ -276,13 +284,18 @@ def build(results: list[dict], command: str, show_info: bool) -> tuple[str, dict
                 unexpected.append((r, f))
         with_diag = [r["diag"][id(it)] for it in rep if id(it) in r["diag"]]
         sev = Counter(f.severity for f in r["report"].findings)
-        per_pair.append({
-            "pair": r["name"], "findings": f"{sev['error']}/{sev['warning']}/{sev['info']}",
-            "recall": pct(sum(1 for it in rep if r["hits"][id(it)]), len(rep)),
-            "violations": f"{sum(1 for it in bad if r['hits'][id(it)])}/{len(bad)}",
-            "unexpected": unexp, "precision": pct(matched, alerts), "seconds": f"{r['seconds']:.0f}",
-            "aligned": pct(sum(1 for d in with_diag if d["aligned"]), len(with_diag)),
-        })
+        per_pair.append(
+            {
+                "pair": r["name"],
+                "findings": f"{sev['error']}/{sev['warning']}/{sev['info']}",
+                "recall": pct(sum(1 for it in rep if r["hits"][id(it)]), len(rep)),
+                "violations": f"{sum(1 for it in bad if r['hits'][id(it)])}/{len(bad)}",
+                "unexpected": unexp,
+                "precision": pct(matched, alerts),
+                "seconds": f"{r['seconds']:.0f}",
+                "aligned": pct(sum(1 for d in with_diag if d["aligned"]), len(with_diag)),
+            }
+        )
 
     tot = Counter()
     for k in per_kind.values():
@@ -301,20 +314,40 @@ def build(results: list[dict], command: str, show_info: bool) -> tuple[str, dict
         "| kind | must report | found | recall | must not | violated | error/warning findings | matched | unexpected | precision |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    order = ["contradiction", "attributed_disagreement", "disputed", "quote_mismatch", "numeric_mismatch", "entity_mismatch",
-             "different_time", "superseded", "agreement", "only_in"]
+    order = [
+        "contradiction",
+        "attributed_disagreement",
+        "disputed",
+        "quote_mismatch",
+        "numeric_mismatch",
+        "entity_mismatch",
+        "different_time",
+        "superseded",
+        "agreement",
+        "only_in",
+    ]
     for kind in sorted(per_kind, key=lambda k: (order.index(k) if k in order else len(order), k)):
         k = per_kind[kind]
-        lines.append(f"| {kind} | {k['must']} | {k['found']} | {pct(k['found'], k['must'])} | {k['must_not']} | {k['violated']} | "
-                     f"{k['alerts']} | {k['matched']} | {k['unexpected']} | {pct(k['matched'], k['alerts'])} |")
-    lines.append(f"| **all** | {tot['must']} | {tot['found']} | **{pct(tot['found'], tot['must'])}** | {tot['must_not']} | **{tot['violated']}** | "
-                 f"{tot['alerts']} | {tot['matched']} | {tot['unexpected']} | **{pct(tot['matched'], tot['alerts'])}** |")
-    lines += ["", "| pair | findings (error/warning/info) | recall | must_report pairs aligned | violations | unexpected | precision | seconds |",
-              "|---|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {kind} | {k['must']} | {k['found']} | {pct(k['found'], k['must'])} | {k['must_not']} | {k['violated']} | "
+            f"{k['alerts']} | {k['matched']} | {k['unexpected']} | {pct(k['matched'], k['alerts'])} |"
+        )
+    lines.append(
+        f"| **all** | {tot['must']} | {tot['found']} | **{pct(tot['found'], tot['must'])}** | {tot['must_not']} | **{tot['violated']}** | "
+        f"{tot['alerts']} | {tot['matched']} | {tot['unexpected']} | **{pct(tot['matched'], tot['alerts'])}** |"
+    )
+    lines += [
+        "",
+        "| pair | findings (error/warning/info) | recall | must_report pairs aligned | violations | unexpected | precision | seconds |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for p in per_pair:
         lines.append(f"| {p['pair']} | {p['findings']} | {p['recall']} | {p['aligned']} | {p['violations']} | {p['unexpected']} | {p['precision']} | {p['seconds']} |")
-    lines += ["", "Misses and false alarms show `[claims: aligned?, embedding similarity, NLI max entailment / min contradiction over both directions]`,",
-              "so an alignment miss can be told from a judgement miss."]
+    lines += [
+        "",
+        "Misses and false alarms show `[claims: aligned?, embedding similarity, NLI max entailment / min contradiction over both directions]`,",
+        "so an alignment miss can be told from a judgement miss.",
+    ]
 
     def said_instead(r, it) -> str:
         near = r["near"](it)
@@ -346,26 +379,58 @@ def build(results: list[dict], command: str, show_info: bool) -> tuple[str, dict
         for r, it in anchor_problems:
             lines.append(f"- **{r['name']}** {it.section}[{it.index}] `{it.kind}`: " + "; ".join(it.problems))
 
-    summary = {"overall": {"recall": tot["found"] / tot["must"] if tot["must"] else None, "must_report": tot["must"], "found": tot["found"],
-                           "must_not_report": tot["must_not"], "violated": tot["violated"], "alerts": tot["alerts"], "matched": tot["matched"],
-                           "unexpected": tot["unexpected"], "precision": tot["matched"] / tot["alerts"] if tot["alerts"] else None},
-               "per_kind": {k: dict(v) for k, v in per_kind.items()}, "per_pair": per_pair, "models": models}
+    summary = {
+        "overall": {
+            "recall": tot["found"] / tot["must"] if tot["must"] else None,
+            "must_report": tot["must"],
+            "found": tot["found"],
+            "must_not_report": tot["must_not"],
+            "violated": tot["violated"],
+            "alerts": tot["alerts"],
+            "matched": tot["matched"],
+            "unexpected": tot["unexpected"],
+            "precision": tot["matched"] / tot["alerts"] if tot["alerts"] else None,
+        },
+        "per_kind": {k: dict(v) for k, v in per_kind.items()},
+        "per_pair": per_pair,
+        "models": models,
+    }
     return "\n".join(lines) + "\n", summary
 
 
 def details(results: list[dict], summary: dict) -> dict:
     out = {"summary": summary, "pairs": []}
     for r in results:
-        out["pairs"].append({
-            "name": r["name"], "spec": r["spec"], "documents": r["documents"], "seconds": round(r["seconds"], 2),
-            "items": [{"section": it.section, "index": it.index, **it.raw, "matched_by": r["hits"][id(it)], "problems": it.problems,
-                       "checker_said": [f"{f.id} {f.kind} ({f.severity})" for f in r["near"](it)],
-                       "diagnosis": r["diag"].get(id(it))} for it in r["items"]],
-            "findings": [{**f.to_json(), "claim_texts": [r["claims"][c].text if c in r["claims"] else None for c in f.claims],
-                          "matches_must_report": [it.index for it in r["verdict"][f.id]["must_report"]],
-                          "violates_must_not_report": [it.index for it in r["verdict"][f.id]["must_not_report"]]} for f in r["report"].findings],
-            "claims": [{"id": c.id, "text": c.text, "speaker": c.speaker, "quote": c.quote} for c in r["claims"].values()],
-        })
+        out["pairs"].append(
+            {
+                "name": r["name"],
+                "spec": r["spec"],
+                "documents": r["documents"],
+                "seconds": round(r["seconds"], 2),
+                "items": [
+                    {
+                        "section": it.section,
+                        "index": it.index,
+                        **it.raw,
+                        "matched_by": r["hits"][id(it)],
+                        "problems": it.problems,
+                        "checker_said": [f"{f.id} {f.kind} ({f.severity})" for f in r["near"](it)],
+                        "diagnosis": r["diag"].get(id(it)),
+                    }
+                    for it in r["items"]
+                ],
+                "findings": [
+                    {
+                        **f.to_json(),
+                        "claim_texts": [r["claims"][c].text if c in r["claims"] else None for c in f.claims],
+                        "matches_must_report": [it.index for it in r["verdict"][f.id]["must_report"]],
+                        "violates_must_not_report": [it.index for it in r["verdict"][f.id]["must_not_report"]],
+                    }
+                    for f in r["report"].findings
+                ],
+                "claims": [{"id": c.id, "text": c.text, "speaker": c.speaker, "quote": c.quote} for c in r["claims"].values()],
+            }
+        )
     return out
 
 
@@ -440,8 +505,13 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_pair(s, settings))
         print(f"[bench_findings] {s.name}: {len(results[-1]['report'].findings)} findings in {results[-1]['seconds']:.1f}s", file=sys.stderr, flush=True)
 
-    cmd = "nice -n 19 .venv/bin/python scripts/bench_findings.py" + (f" --nli-model {args.nli_model}" if args.nli_model else "") + \
-        "".join(f" --only {o}" for o in args.only) + (" --show-info" if args.show_info else "") + " --write"
+    cmd = (
+        "nice -n 19 .venv/bin/python scripts/bench_findings.py"
+        + (f" --nli-model {args.nli_model}" if args.nli_model else "")
+        + "".join(f" --only {o}" for o in args.only)
+        + (" --show-info" if args.show_info else "")
+        + " --write"
+    )
     markdown, summary = build(results, cmd, args.show_info)
     print(markdown)
     if args.json:

@@ -153,8 +153,7 @@ def export_onnx(model_dir: Path, out: Path) -> Path:
     axes = {n: {0: "batch", 1: "sequence"} for n in names} | {"logits": {0: "batch"}}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(model, tuple(enc[n] for n in names), str(out), input_names=names, output_names=["logits"],
-                          dynamic_axes=axes, opset_version=17, dynamo=False)
+        torch.onnx.export(model, tuple(enc[n] for n in names), str(out), input_names=names, output_names=["logits"], dynamic_axes=axes, opset_version=17, dynamo=False)
     return out
 
 
@@ -192,8 +191,7 @@ class OrtBackend:
         step = 1 if self.per_pair else batch_size
         for start in range(0, len(order), step):
             chunk = order[start : start + step]
-            enc = self.tok([pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], padding=True, truncation=True,
-                           max_length=MAX_LENGTH, return_tensors="np")
+            enc = self.tok([pairs[i][0] for i in chunk], [pairs[i][1] for i in chunk], padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="np")
             logits = self.session.run(None, {n: enc[n].astype(np.int64) for n in self.inputs})[0].astype(np.float64)
             logits = logits[:, self.columns]
             logits -= logits.max(axis=1, keepdims=True)
@@ -216,24 +214,22 @@ def configurations(teacher: Path) -> dict[str, dict]:
             if int8:
                 path = quantize_onnx(path, onnx_int8)
             return OrtBackend(path, STUDENT, per_pair=per_pair)
+
         return build
 
     return {
         "nli-minilm-l6 fp32 (shipped)": {"build": lambda: ProductBackend(STUDENT), "shippable": "yes (default)"},
-        "nli-minilm-l6 torch dynamic-int8, batched": {
-            "build": lambda: ProductBackend(STUDENT, raw_int8=True),
-            "shippable": "no: a pair's probabilities depend on its batch-mates"},
+        "nli-minilm-l6 torch dynamic-int8, batched": {"build": lambda: ProductBackend(STUDENT, raw_int8=True), "shippable": "no: a pair's probabilities depend on its batch-mates"},
         "nli-minilm-l6 torch dynamic-int8, per pair (`quantize: dynamic-int8`)": {
-            "build": lambda: ProductBackend(STUDENT, quantize="dynamic-int8"), "shippable": "yes, opt-in (registry entry nli-minilm-l6-int8)"},
-        "nli-minilm-l6 pruned to layers 0-3 (4 of 6), no retraining": {
-            "build": lambda: ProductBackend(STUDENT, keep_layers=[0, 1, 2, 3]), "shippable": "no (accuracy)"},
+            "build": lambda: ProductBackend(STUDENT, quantize="dynamic-int8"),
+            "shippable": "yes, opt-in (registry entry nli-minilm-l6-int8)",
+        },
+        "nli-minilm-l6 pruned to layers 0-3 (4 of 6), no retraining": {"build": lambda: ProductBackend(STUDENT, keep_layers=[0, 1, 2, 3]), "shippable": "no (accuracy)"},
         "nli-minilm-l6 ONNX Runtime fp32": {"build": ort(False, False), "shippable": "possible (needs onnxruntime)"},
-        "nli-minilm-l6 ONNX Runtime dynamic-int8, batched": {
-            "build": ort(False, True), "shippable": "no: a pair's probabilities depend on its batch-mates"},
+        "nli-minilm-l6 ONNX Runtime dynamic-int8, batched": {"build": ort(False, True), "shippable": "no: a pair's probabilities depend on its batch-mates"},
         "nli-minilm-l6 ONNX Runtime dynamic-int8, per pair": {"build": ort(True, True), "shippable": "possible (needs onnxruntime)"},
         "teacher MPNet-base fp32": {"build": lambda: ProductBackend(teacher), "shippable": "no (licence; point only)", "teacher": True},
-        "teacher MPNet-base torch dynamic-int8, batched": {
-            "build": lambda: ProductBackend(teacher, raw_int8=True), "shippable": "no (licence; point only)", "teacher": True},
+        "teacher MPNet-base torch dynamic-int8, batched": {"build": lambda: ProductBackend(teacher, raw_int8=True), "shippable": "no (licence; point only)", "teacher": True},
     }
 
 
@@ -260,8 +256,11 @@ def scores(sets: dict, probs: dict) -> dict:
         pred = np.asarray(probs[name]).argmax(axis=1)
         gold = np.array([LABELS.index(p.label) for p in sets[name][: len(pred)]])
         contra = gold == LABELS.index("contradiction")
-        out["sets"][name] = {"n": int(len(gold)), "accuracy": round(100 * float((pred == gold).mean()), 1),
-                             "contradiction_recall": round(100 * float((pred[contra] == gold[contra]).mean()), 1) if contra.any() else None}
+        out["sets"][name] = {
+            "n": int(len(gold)),
+            "accuracy": round(100 * float((pred == gold).mean()), 1),
+            "contradiction_recall": round(100 * float((pred[contra] == gold[contra]).mean()), 1) if contra.any() else None,
+        }
     out["anli_mean"] = round(statistics.mean(out["sets"][f"anli_r{r}"]["accuracy"] for r in (1, 2, 3)), 1)
     out["contradiction_recall_mnli_mm"] = out["sets"]["mnli_mm"]["contradiction_recall"]
     return out
@@ -343,8 +342,13 @@ def cascade_reference(student: dict, teacher: dict, sets: dict) -> dict:
     import numpy as np
 
     probs = {name: np.asarray(student["probs"][name])[: len(teacher["probs"][name])] for name in SETS}
-    return {"limit": teacher["limit"], **scores(sets, probs), "pairs_per_s": student["pairs_per_s"],
-            "batch_vs_alone_max_dp": student["batch_vs_alone_max_dp"], "shippable": student["shippable"]}
+    return {
+        "limit": teacher["limit"],
+        **scores(sets, probs),
+        "pairs_per_s": student["pairs_per_s"],
+        "batch_vs_alone_max_dp": student["batch_vs_alone_max_dp"],
+        "shippable": student["shippable"],
+    }
 
 
 def measure_cascade(t: float, student: dict, teacher: dict, teacher_backend, sets: dict, speed_pairs: list, limit: int) -> dict:
@@ -385,8 +389,7 @@ def _fmt_dp(x: float) -> str:
 
 
 def markdown(results: dict, order: list[str], limit: int, command: str) -> str:
-    head = ("| configuration | MNLI-m | MNLI-mm | SNLI | SICK | ANLI mean | contra recall MNLI-mm | pairs/s | "
-            "max \\|dp\\| batched vs alone | shippable? |")
+    head = "| configuration | MNLI-m | MNLI-mm | SNLI | SICK | ANLI mean | contra recall MNLI-mm | pairs/s | max \\|dp\\| batched vs alone | shippable? |"
     rows = [head, "|---|---|---|---|---|---|---|---|---|---|"]
     for name in order:
         r = results.get(name)
@@ -398,14 +401,18 @@ def markdown(results: dict, order: list[str], limit: int, command: str) -> str:
         extra = f" (escalated {100 * r['escalated_speed']:.0f} % of speed pairs, {100 * r['escalated_eval']:.0f} % of eval pairs)" if "threshold" in r else ""
         rng = r.get("pairs_per_s_range")
         pps = f"{r['pairs_per_s']}" + (f" ({rng[0]:.0f}-{rng[1]:.0f})" if rng and rng[0] != rng[1] else "") + (" (contended)" if r.get("contended") else "")
-        rows.append(f"| {name}{extra} | {s['mnli_m']['accuracy']} | {s['mnli_mm']['accuracy']} | {s['snli_test']['accuracy']} | "
-                    f"{s['sick_test']['accuracy']} | {r['anli_mean']} | {r['contradiction_recall_mnli_mm']} | {pps} | "
-                    f"{_fmt_dp(r['batch_vs_alone_max_dp'])} | {r['shippable']} |")
+        rows.append(
+            f"| {name}{extra} | {s['mnli_m']['accuracy']} | {s['mnli_mm']['accuracy']} | {s['snli_test']['accuracy']} | "
+            f"{s['sick_test']['accuracy']} | {r['anli_mean']} | {r['contradiction_recall_mnli_mm']} | {pps} | "
+            f"{_fmt_dp(r['batch_vs_alone_max_dp'])} | {r['shippable']} |"
+        )
     import platform
 
-    intro = (f"Command: `{command}` — {platform.machine()}, {os.cpu_count()} cores, {THREADS} threads; first {limit} items of each "
-             f"held-out set (ANLI: of each round; the teacher and cascade rows use fewer, as marked, and the reference row is the shipped model on those same items); pairs/s on the first {SPEED_PAIRS} MNLI-mm pairs, batch {BATCH}, after a warm-up batch, "
-             f"median (range) of interleaved runs, each under /tmp/factcheck-cpu.lock on an otherwise idle CPU; cascade pairs/s = pairs / (student time + measured teacher time on the escalated pairs). Results cached in build/frontier.json.")
+    intro = (
+        f"Command: `{command}` — {platform.machine()}, {os.cpu_count()} cores, {THREADS} threads; first {limit} items of each "
+        f"held-out set (ANLI: of each round; the teacher and cascade rows use fewer, as marked, and the reference row is the shipped model on those same items); pairs/s on the first {SPEED_PAIRS} MNLI-mm pairs, batch {BATCH}, after a warm-up batch, "
+        f"median (range) of interleaved runs, each under /tmp/factcheck-cpu.lock on an otherwise idle CPU; cascade pairs/s = pairs / (student time + measured teacher time on the escalated pairs). Results cached in build/frontier.json."
+    )
     return intro + "\n\n" + "\n".join(rows) + "\n\n" + conclusions(results, order, limit)
 
 
@@ -422,42 +429,52 @@ def conclusions(results: dict, order: list[str], limit: int) -> str:
         return ""
     same = {n: r for n, r in results.items() if r["limit"] == limit}
     invariant_fast = {n: r for n, r in same.items() if r["pairs_per_s"] >= 60 and r["batch_vs_alone_max_dp"] < 1e-3}
-    lines = [f"- **Default: {CASCADE_STUDENT.replace(' (shipped)', '')}, unchanged.** {base['pairs_per_s']} pairs/s median "
-             f"(runs {base['pairs_per_s_range'][0]:.0f}-{base['pairs_per_s_range'][1]:.0f}) on an idle 2-core CPU meets the >= 60 target by itself, "
-             f"and it is batch-invariant (max |dp| {_fmt_dp(base['batch_vs_alone_max_dp'])}); this VM's speed drifts +-25 % between runs; "
-             "the nli-eval section's 57.5 is a single run taken without the lock, most likely while other jobs shared the CPU."]
+    lines = [
+        f"- **Default: {CASCADE_STUDENT.replace(' (shipped)', '')}, unchanged.** {base['pairs_per_s']} pairs/s median "
+        f"(runs {base['pairs_per_s_range'][0]:.0f}-{base['pairs_per_s_range'][1]:.0f}) on an idle 2-core CPU meets the >= 60 target by itself, "
+        f"and it is batch-invariant (max |dp| {_fmt_dp(base['batch_vs_alone_max_dp'])}); this VM's speed drifts +-25 % between runs; "
+        "the nli-eval section's 57.5 is a single run taken without the lock, most likely while other jobs shared the CPU."
+    ]
     if invariant_fast:
         best = max(invariant_fast.items(), key=lambda kv: _mean_acc(kv[1]))
         fastest = max(invariant_fast.items(), key=lambda kv: kv[1]["pairs_per_s"])
-        lines.append(f"- Best accuracy at >= 60 pairs/s (batch-invariant, first {limit} items): **{best[0]}**, mean of the five accuracy columns "
-                     f"{_mean_acc(best[1]):.1f} vs {_mean_acc(base):.1f} for the shipped fp32 model (a tie within the noise of {limit}-item sets), "
-                     f"at {best[1]['pairs_per_s']} pairs/s" + (", the fastest batch-invariant point" if best[0] == fastest[0] else
-                     f"; fastest batch-invariant point: **{fastest[0]}**, {fastest[1]['pairs_per_s']} pairs/s") +
-                     ". ONNX Runtime is not a declared dependency, and int8 moves individual probabilities (next line).")
+        lines.append(
+            f"- Best accuracy at >= 60 pairs/s (batch-invariant, first {limit} items): **{best[0]}**, mean of the five accuracy columns "
+            f"{_mean_acc(best[1]):.1f} vs {_mean_acc(base):.1f} for the shipped fp32 model (a tie within the noise of {limit}-item sets), "
+            f"at {best[1]['pairs_per_s']} pairs/s"
+            + (", the fastest batch-invariant point" if best[0] == fastest[0] else f"; fastest batch-invariant point: **{fastest[0]}**, {fastest[1]['pairs_per_s']} pairs/s")
+            + ". ONNX Runtime is not a declared dependency, and int8 moves individual probabilities (next line)."
+        )
     q = results.get("nli-minilm-l6 torch dynamic-int8, per pair (`quantize: dynamic-int8`)")
     qb = results.get("nli-minilm-l6 torch dynamic-int8, batched")
     if q and qb:
         deltas = [q["sets"][k]["accuracy"] - base["sets"][k]["accuracy"] for k in ("mnli_m", "mnli_mm", "snli_test", "sick_test")] + [q["anli_mean"] - base["anli_mean"]]
-        lines.append(f"- Dynamic int8 uses one activation scale per tensor, so in a padded batch a pair's probabilities move with its batch-mates "
-                     f"(up to {qb['batch_vs_alone_max_dp']:.2f}); run one pair per pass it is invariant, but its set accuracies move by "
-                     f"{min(deltas):+.1f} to {max(deltas):+.1f} points (not within 0.5; about 10 % of labels flip, probabilities move by up to ~0.5, "
-                     f"while the decision policy's thresholds were calibrated on fp32), and the torch version is no faster ({q['pairs_per_s']} pairs/s). "
-                     "So `quantize: dynamic-int8` is an opt-in registry field, off by default.")
+        lines.append(
+            f"- Dynamic int8 uses one activation scale per tensor, so in a padded batch a pair's probabilities move with its batch-mates "
+            f"(up to {qb['batch_vs_alone_max_dp']:.2f}); run one pair per pass it is invariant, but its set accuracies move by "
+            f"{min(deltas):+.1f} to {max(deltas):+.1f} points (not within 0.5; about 10 % of labels flip, probabilities move by up to ~0.5, "
+            f"while the decision policy's thresholds were calibrated on fp32), and the torch version is no faster ({q['pairs_per_s']} pairs/s). "
+            "So `quantize: dynamic-int8` is an opt-in registry field, off by default."
+        )
     pr = results.get("nli-minilm-l6 pruned to layers 0-3 (4 of 6), no retraining")
     ti = results.get("teacher MPNet-base torch dynamic-int8, batched")
     if pr and ti:
-        lines.append(f"- Layer pruning without retraining collapses (contradiction recall {pr['contradiction_recall_mnli_mm']}: nearly every pair is "
-                     f"called a contradiction); batched int8 breaks the teacher (MNLI-mm {ti['sets']['mnli_mm']['accuracy']}).")
+        lines.append(
+            f"- Layer pruning without retraining collapses (contradiction recall {pr['contradiction_recall_mnli_mm']}: nearly every pair is "
+            f"called a contradiction); batched int8 breaks the teacher (MNLI-mm {ti['sets']['mnli_mm']['accuracy']})."
+        )
     cas = [(t, results.get(cascade_name(t))) for t in CASCADE_THRESHOLDS]
     cas = [(t, r) for t, r in cas if r]
     ref = results.get(CASCADE_REFERENCE)
     if cas and ref:
         lo, mid = cas[0], next(((t, r) for t, r in cas if t >= 0.6), cas[-1])
-        lines.append(f"- Cascade: the student is rarely confident, so the teacher must see many pairs: at t={lo[0]} it escalates "
-                     f"{100 * lo[1]['escalated_speed']:.0f} % of pairs for {lo[1]['pairs_per_s']} pairs/s (mean accuracy {_mean_acc(lo[1]):.1f} vs "
-                     f"{_mean_acc(ref):.1f} for the student on the same items); at t={mid[0]} {100 * mid[1]['escalated_speed']:.0f} % and "
-                     f"{mid[1]['pairs_per_s']} pairs/s for {_mean_acc(mid[1]):.1f}. No cascade point reaches 60 pairs/s with a useful gain; more accuracy "
-                     "at this speed needs a better small model (distillation from a shippable teacher), not a runtime trick.")
+        lines.append(
+            f"- Cascade: the student is rarely confident, so the teacher must see many pairs: at t={lo[0]} it escalates "
+            f"{100 * lo[1]['escalated_speed']:.0f} % of pairs for {lo[1]['pairs_per_s']} pairs/s (mean accuracy {_mean_acc(lo[1]):.1f} vs "
+            f"{_mean_acc(ref):.1f} for the student on the same items); at t={mid[0]} {100 * mid[1]['escalated_speed']:.0f} % and "
+            f"{mid[1]['pairs_per_s']} pairs/s for {_mean_acc(mid[1]):.1f}. No cascade point reaches 60 pairs/s with a useful gain; more accuracy "
+            "at this speed needs a better small model (distillation from a shippable teacher), not a runtime trick."
+        )
     return "\n".join(lines)
 
 
@@ -491,6 +508,7 @@ def main() -> None:
 
     def lim(name: str) -> int:  # items per set for this row
         return teacher_limit if configs.get(name, {}).get("teacher", name not in configs) else args.limit
+
     cache = json.loads(CACHE.read_text()) if CACHE.exists() else {}
 
     def wanted(name: str) -> bool:

@@ -290,16 +290,20 @@ def run_quality(do_pac: bool, do_fnc1: bool) -> str:
             )
         wrong = sorted(p for p in pairs_of(pred) if gold[p[0]] != gold[p[1]])
         missed = sorted(p for p in pairs_of(gold) if pred[p[0]] != pred[p[1]])
-        notes.append(f"- PAC, all 114: {len(grouping.stories)} stories in {secs:.1f} s (embeddings from the cache); "
-                     f"wrong pairs: {', '.join(f'{a}+{b}' for a, b in wrong) or 'none'}; missed pairs: {', '.join(f'{a}+{b}' for a, b in missed) or 'none'}.")
+        notes.append(
+            f"- PAC, all 114: {len(grouping.stories)} stories in {secs:.1f} s (embeddings from the cache); "
+            f"wrong pairs: {', '.join(f'{a}+{b}' for a, b in wrong) or 'none'}; missed pairs: {', '.join(f'{a}+{b}' for a, b in missed) or 'none'}."
+        )
     if do_fnc1:
         articles, gold = fnc1_articles()
         random.Random(SEED).shuffle(articles)
         pred, grouping = predicted(articles, embedder)
         lines.append(fmt_scores("FNC-1 test bodies (no titles, no dates; not tuned on)", scores(gold, pred, set(gold))))
         sizes = sorted((s.size for s in grouping.stories), reverse=True)
-        notes.append(f"- FNC-1: {len(grouping.stories)} predicted stories for 110 gold ones; largest predicted sizes {sizes[:8]}; "
-                     f"{sum(1 for s in sizes if s == 1)} single-article stories (gold has 5). Gold stories have 1 to 40 bodies.")
+        notes.append(
+            f"- FNC-1: {len(grouping.stories)} predicted stories for 110 gold ones; largest predicted sizes {sizes[:8]}; "
+            f"{sum(1 for s in sizes if s == 1)} single-article stories (gold has 5). Gold stories have 1 to 40 bodies."
+        )
     return "\n".join(lines + [""] + notes)
 
 
@@ -415,13 +419,30 @@ def scale_worker(n: int, undated: bool, fresh: bool) -> None:
     s = scores(labels, pred, set(labels))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     timings = {k: v for k, v in grouping.timings.items() if k != "embed"}
-    print(json.dumps({
-        "n": n, "undated": undated, "fresh": fresh, "lede": t1 - t0, "embed": t2 - t1, **timings,
-        "grouping": (t1 - t0) + sum(timings.values()), "pairs": grouping.candidate_pairs, "stories": len(grouping.stories),
-        "gold_stories": len(set(labels.values())), "recall": s["pair recall"], "purity": s["purity"],
-        "base_rss": base_rss, "peak_rss": peak, "grouping_mb": grouping_peak, "threads": torch.get_num_threads(),
-        "embed_earlier": earlier, "load": load_s,
-    }))
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "undated": undated,
+                "fresh": fresh,
+                "lede": t1 - t0,
+                "embed": t2 - t1,
+                **timings,
+                "grouping": (t1 - t0) + sum(timings.values()),
+                "pairs": grouping.candidate_pairs,
+                "stories": len(grouping.stories),
+                "gold_stories": len(set(labels.values())),
+                "recall": s["pair recall"],
+                "purity": s["purity"],
+                "base_rss": base_rss,
+                "peak_rss": peak,
+                "grouping_mb": grouping_peak,
+                "threads": torch.get_num_threads(),
+                "embed_earlier": earlier,
+                "load": load_s,
+            }
+        )
+    )
 
 
 def time_jsonl_load(articles: list[Article]) -> float:
@@ -533,16 +554,17 @@ def run_spacy_cost() -> str:
             out[label] = time.perf_counter() - t
     words = sum(len(t.split()) for t in texts_full)
     n = len(articles)
-    return "\n".join([
-        "Command: `nice -n 19 .venv/bin/python scripts/bench_grouping.py --spacy-cost --write` — the 114 PAC articles "
-        f"({words:,} words), one process, 2 cores shared.",
-        "",
-        "| name extraction | seconds | articles/min |",
-        "|---|---|---|",
-        f"| capitalised tokens (used), whole article | {tokens_s:.2f} | {60 * n / tokens_s:,.0f} |",
-        f"| spaCy en_core_web_sm NER only (tok2vec+ner), title + lede | {out['title + lede']:.2f} | {60 * n / out['title + lede']:,.0f} |",
-        f"| spaCy en_core_web_sm NER only (tok2vec+ner), whole article | {out['whole article']:.2f} | {60 * n / out['whole article']:,.0f} |",
-    ])
+    return "\n".join(
+        [
+            f"Command: `nice -n 19 .venv/bin/python scripts/bench_grouping.py --spacy-cost --write` — the 114 PAC articles ({words:,} words), one process, 2 cores shared.",
+            "",
+            "| name extraction | seconds | articles/min |",
+            "|---|---|---|",
+            f"| capitalised tokens (used), whole article | {tokens_s:.2f} | {60 * n / tokens_s:,.0f} |",
+            f"| spaCy en_core_web_sm NER only (tok2vec+ner), title + lede | {out['title + lede']:.2f} | {60 * n / out['title + lede']:,.0f} |",
+            f"| spaCy en_core_web_sm NER only (tok2vec+ner), whole article | {out['whole article']:.2f} | {60 * n / out['whole article']:,.0f} |",
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,8 +32,14 @@ from checker.types import Claim, Document, Finding, Report  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 WORDS = (
     "officials minister talks Riyadh Moscow Kyiv delegation ceasefire sanctions envoy summit agreed said "
@@ -82,8 +88,13 @@ def synthetic_document(doc_id: str, n: int, rng: random.Random) -> Document:
     parts.append("Read more: related stories. Copyright the publisher.\n")
     text = "".join(parts)
     doc = Document(
-        id=doc_id, path=Path(f"/bench/{doc_id}.txt"), raw_text=text, body_spans=[(body_start, body_end)],
-        title=f"Synthetic report {doc_id.upper()}", source="Bench Wire", date=date(2025, 2, 24),
+        id=doc_id,
+        path=Path(f"/bench/{doc_id}.txt"),
+        raw_text=text,
+        body_spans=[(body_start, body_end)],
+        title=f"Synthetic report {doc_id.upper()}",
+        source="Bench Wire",
+        date=date(2025, 2, 24),
     )
     doc.claims = [Claim(f"{doc_id}{k}", doc_id, k, s, e, text[s:e]) for k, (s, e) in enumerate(offsets)]
     return doc
@@ -103,11 +114,19 @@ def synthetic_report(n_sentences: int = 5000, n_findings: int = 2000, seed: int 
             else:
                 claims = [rng.choice(a.claims).id, rng.choice(b.claims).id]
             p = round(rng.random(), 3)
-            findings.append(Finding(
-                fid, kind, sev, rule, f"{kind.replace('_', ' ').capitalize()} between {' and '.join(claims)}: "
-                f"{' '.join(rng.choices(WORDS, k=10))}.", claims,
-                {"contradiction": p, "entailment": round(1 - p, 3)}, check, {"pair": claims},
-            ))
+            findings.append(
+                Finding(
+                    fid,
+                    kind,
+                    sev,
+                    rule,
+                    f"{kind.replace('_', ' ').capitalize()} between {' and '.join(claims)}: {' '.join(rng.choices(WORDS, k=10))}.",
+                    claims,
+                    {"contradiction": p, "entailment": round(1 - p, 3)},
+                    check,
+                    {"pair": claims},
+                )
+            )
     rng.shuffle(findings)
     return Report([a, b], findings, models={"nli": "bench"}, timings={})
 
@@ -164,8 +183,10 @@ def main() -> None:
     write_s = time.perf_counter() - t0
     size_mb = path.stat().st_size / 1e6
     n_spans = html.count('data-claim="')
-    print(f"report: 2 x {args.sentences} sentences, {len(report.findings)} findings, "
-          f"{n_spans} claim spans, {size_mb:.2f} MB; render {render_s * 1000:.0f} ms, write_html {write_s * 1000:.0f} ms")
+    print(
+        f"report: 2 x {args.sentences} sentences, {len(report.findings)} findings, "
+        f"{n_spans} claim spans, {size_mb:.2f} MB; render {render_s * 1000:.0f} ms, write_html {write_s * 1000:.0f} ms"
+    )
 
     loads, dcl, filt, filt_paint, search, search_paint, sel = [], [], [], [], [], [], []
     with sync_playwright() as pw:
@@ -199,8 +220,7 @@ def main() -> None:
         browser.close()
 
     med = statistics.median
-    print(f"load to data-ready: median {med(loads):.0f} ms (min {min(loads):.0f}, max {max(loads):.0f}); "
-          f"DOMContentLoaded median {med(dcl):.0f} ms")
+    print(f"load to data-ready: median {med(loads):.0f} ms (min {min(loads):.0f}, max {max(loads):.0f}); DOMContentLoaded median {med(dcl):.0f} ms")
     print(f"kind filter: median {med(filt):.1f} ms handler, {med(filt_paint):.1f} ms to next frame")
     print(f"search: median {med(search):.1f} ms handler, {med(search_paint):.1f} ms to next frame (first search builds the index)")
     print(f"select finding (highlight + scroll): median {med(sel):.1f} ms to next frame")
@@ -208,9 +228,11 @@ def main() -> None:
     print()
     print("| benchmark | input | size | render (py) | load to ready | kind filter | search | select | browser |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    print(f"| HTML report (`scripts/bench_html.py`) | 2 × {args.sentences:,} sentences, {len(report.findings):,} findings "
-          f"| {size_mb:.1f} MB | {render_s:.2f} s | {med(loads):.0f} ms | {med(filt_paint):.0f} ms | "
-          f"{med(search_paint):.0f} ms | {med(sel):.0f} ms | {chromium_version()} headless, {machine} |")
+    print(
+        f"| HTML report (`scripts/bench_html.py`) | 2 × {args.sentences:,} sentences, {len(report.findings):,} findings "
+        f"| {size_mb:.1f} MB | {render_s:.2f} s | {med(loads):.0f} ms | {med(filt_paint):.0f} ms | "
+        f"{med(search_paint):.0f} ms | {med(sel):.0f} ms | {chromium_version()} headless, {machine} |"
+    )
 
 
 if __name__ == "__main__":

@@ -45,24 +45,24 @@ def main() -> None:
     probs = nli.predict(pairs + [(q, p) for p, q in pairs])
     naive_s = time.perf_counter() - t0
     n = len(pairs)
-    naive_contra = sum(
-        1 for i in range(n) if max(probs[i], key=probs[i].get) == "contradiction" or max(probs[n + i], key=probs[n + i].get) == "contradiction"
-    )
+    naive_contra = sum(1 for i in range(n) if max(probs[i], key=probs[i].get) == "contradiction" or max(probs[n + i], key=probs[n + i].get) == "contradiction")
     t0 = time.perf_counter()
     report = compare_documents(docs, settings)
     pipe_s = time.perf_counter() - t0
     errors = sum(f.severity == "error" for f in report.findings)
     contradictions = sum(f.kind == "contradiction" for f in report.findings)
-    md = "\n".join([
-        f"Command: `python scripts/bench_naive.py --write` (NLI model {nli.name}, {torch.get_num_threads()} CPU threads; {len(a.claims)} x {len(b.claims)} claims).",
-        "",
-        "| approach | NLI model calls | time (s) | contradictions raised | error findings |",
-        "|---|---|---|---|---|",
-        f"| naive all pairs, both directions (argmax contradiction either way) | {2 * n} | {naive_s:.1f} | {naive_contra} | – |",
-        f"| factcheck pipeline (aligned pairs + decision policy), warm models | {int(report.timings['nli_pairs'])} | {pipe_s:.1f} (NLI {report.timings['nli']:.1f}) | {contradictions} | {errors} |",
-        "",
-        "For reference, DEVELOPERS.md reports the naive pass with the trial MPNet teacher: 1,620 calls, 202 s, 175 \"contradictions\".",
-    ])
+    md = "\n".join(
+        [
+            f"Command: `python scripts/bench_naive.py --write` (NLI model {nli.name}, {torch.get_num_threads()} CPU threads; {len(a.claims)} x {len(b.claims)} claims).",
+            "",
+            "| approach | NLI model calls | time (s) | contradictions raised | error findings |",
+            "|---|---|---|---|---|",
+            f"| naive all pairs, both directions (argmax contradiction either way) | {2 * n} | {naive_s:.1f} | {naive_contra} | – |",
+            f"| factcheck pipeline (aligned pairs + decision policy), warm models | {int(report.timings['nli_pairs'])} | {pipe_s:.1f} (NLI {report.timings['nli']:.1f}) | {contradictions} | {errors} |",
+            "",
+            'For reference, DEVELOPERS.md reports the naive pass with the trial MPNet teacher: 1,620 calls, 202 s, 175 "contradictions".',
+        ]
+    )
     print(md)
     if args.write:
         from bench_md import update_section

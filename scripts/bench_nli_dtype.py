@@ -69,13 +69,16 @@ def main() -> None:
     native = cpu_has_native_bf16()
     load = os.getloadavg()[0]
     rows = [bench(m, pairs, args.repeats) for m in (args.model or ["default"])]
-    lines = [f"CPU: native BF16 {'yes' if native else 'no'} (torch capability {torch.backends.cpu.get_cpu_capability()}), "
-             f"{args.threads} threads, {len(pairs)} MNLI-mm pairs, batch 32, <=128 tokens, median of {args.repeats}; "
-             f"1-min load average at start {load:.1f} (other jobs share the cores)", "",
-             "| model | fp32 pairs/s | bf16 pairs/s | bf16 / fp32 | labels changed by bf16 | largest probability change |", "|---|---|---|---|---|---|"]
+    lines = [
+        f"CPU: native BF16 {'yes' if native else 'no'} (torch capability {torch.backends.cpu.get_cpu_capability()}), "
+        f"{args.threads} threads, {len(pairs)} MNLI-mm pairs, batch 32, <=128 tokens, median of {args.repeats}; "
+        f"1-min load average at start {load:.1f} (other jobs share the cores)",
+        "",
+        "| model | fp32 pairs/s | bf16 pairs/s | bf16 / fp32 | labels changed by bf16 | largest probability change |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['model']} | {r['float32']} | {r['bfloat16']} | {r['bfloat16'] / r['float32']:.2f} | "
-                     f"{r['labels_changed']} / {len(pairs)} | {r['max_prob_change']} |")
+        lines.append(f"| {r['model']} | {r['float32']} | {r['bfloat16']} | {r['bfloat16'] / r['float32']:.2f} | {r['labels_changed']} / {len(pairs)} | {r['max_prob_change']} |")
     text = "\n".join(lines)
     print(text)
     if args.write:

@@ -30,7 +30,7 @@ def scaled(path: Path, n: int, out: Path) -> Path:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     header = [lines[0]] if lines[0].strip().startswith("date ") else []
-    body = "\n".join(lines[len(header):])
+    body = "\n".join(lines[len(header) :])
     target = out / f"{path.stem}-x{n}{path.suffix}"
     target.write_text("\n".join(header + [body] * n) + "\n", encoding="utf-8")
     return target

@@ -44,8 +44,7 @@ def checkpoint_model(name: str) -> str:
     return name
 
 
-def evaluate(model_name: str, shared: Path, limit: int | None, threads: int, sets_wanted: list[str] | None = None, dtype: str | None = None,
-             speed: bool = True) -> dict:
+def evaluate(model_name: str, shared: Path, limit: int | None, threads: int, sets_wanted: list[str] | None = None, dtype: str | None = None, speed: bool = True) -> dict:
     import torch
 
     if threads:
@@ -58,8 +57,7 @@ def evaluate(model_name: str, shared: Path, limit: int | None, threads: int, set
     nli = load_nli(checkpoint_model(model_name), dtype=dtype)
     load_s = time.perf_counter() - t0
     sets = nli_data.held_out_sets(shared)
-    result: dict = {"model": nli.name, "limit": limit, "threads": torch.get_num_threads(), "load_s": round(load_s, 2),
-                    "precision": getattr(nli, "precision", None), "sets": {}}
+    result: dict = {"model": nli.name, "limit": limit, "threads": torch.get_num_threads(), "load_s": round(load_s, 2), "precision": getattr(nli, "precision", None), "sets": {}}
     for name, pairs in sets.items():
         if sets_wanted and name not in sets_wanted:
             continue
@@ -99,8 +97,11 @@ def markdown(results: dict) -> str:
     for r in results.values():
         cells = [str(r["sets"][c]["accuracy"]) if c in r["sets"] else "-" for c in COLUMNS]
         recall = r["sets"]["mnli_mm"]["contradiction_recall"] if "mnli_mm" in r["sets"] else "-"
-        rows.append(f"| {r['model']}{' (limit ' + str(r['limit']) + ')' if r['limit'] else ''} | " + " | ".join(cells)
-                    + f" | {r['anli_mean'] if r['anli_mean'] is not None else '-'} | {recall} | {r['pairs_per_s']} ({r['threads']}) | {r['peak_rss_mb']} |")
+        rows.append(
+            f"| {r['model']}{' (limit ' + str(r['limit']) + ')' if r['limit'] else ''} | "
+            + " | ".join(cells)
+            + f" | {r['anli_mean'] if r['anli_mean'] is not None else '-'} | {recall} | {r['pairs_per_s']} ({r['threads']}) | {r['peak_rss_mb']} |"
+        )
     return "\n".join(rows)
 
 

@@ -161,8 +161,7 @@ def _place_quotes(tokens: list[str], state: QuoteState) -> list[tuple[str, str]]
             mark = {"“": "“”", "”": "“”"}.get(tok, '""' if tok in ('"', "``", "''") else tok)
             out.append((side, mark[0] if side == "open" else mark[-1]))
         elif tok in SINGLE:
-            if not state.single and tok in ("’", "'") and prev is not None and prev[-1:] in ("s", "S", "z") \
-                    and not CONTRACTION.match(prev[-2:]):
+            if not state.single and tok in ("’", "'") and prev is not None and prev[-1:] in ("s", "S", "z") and not CONTRACTION.match(prev[-2:]):
                 out.append(("attach", "'" if STRAIGHT_SINGLE else tok))  # possessive apostrophe: "officials'"
                 continue
             if nxt in DOUBLE:
@@ -198,8 +197,7 @@ def _join_hyphens(tokens: list[str]) -> list[str]:
             out[-1] += "-" + toks[i + 1]
             i += 2
             continue
-        if tok.endswith("-") and len(tok) > 1 and i + 1 < len(toks) and _is_word(toks[i + 1]) and toks[i + 1] not in SUSPENDED_HYPHEN_BEFORE \
-                and tok[:-1].isalpha():
+        if tok.endswith("-") and len(tok) > 1 and i + 1 < len(toks) and _is_word(toks[i + 1]) and toks[i + 1] not in SUSPENDED_HYPHEN_BEFORE and tok[:-1].isalpha():
             out.append(tok + toks[i + 1])  # 'red- flag' -> 'red-flag'
             i += 2
             continue
@@ -247,7 +245,7 @@ def _split_promos(sentence: str) -> list[str]:
     for pat in PROMOS:
         m = pat.match(sentence)
         if m:
-            return [m.group(0).strip(), sentence[m.end():]]
+            return [m.group(0).strip(), sentence[m.end() :]]
     return [sentence]
 
 
@@ -276,7 +274,7 @@ def article_text(article: dict) -> str:
             paragraphs[-1] += " " + text
         else:
             paragraphs.append(text)
-        if state.double and _next_double_mark_opens(sentences[i + 1:]) is not False:
+        if state.double and _next_double_mark_opens(sentences[i + 1 :]) is not False:
             state.double = False  # left open in the source: the quotation ends with this paragraph
         promo = any(p.match(raw + " ") for p in PROMOS)
         glue = not promo and (state.double or _ends_in_abbreviation(raw) or not text.rstrip().endswith(END_PUNCT))
@@ -308,8 +306,20 @@ def target(story: str, article: dict, out: Path) -> Path:
 
 
 HEADER = re.compile(r"^date \d{4}-\d{2}-\d{2}\b")  # metadata line, not a claim
-KINDS = {"contradiction", "attributed_disagreement", "disputed", "quote_mismatch", "numeric_mismatch", "entity_mismatch",
-         "different_time", "superseded", "agreement", "only_in", "only_in_a", "only_in_b"}
+KINDS = {
+    "contradiction",
+    "attributed_disagreement",
+    "disputed",
+    "quote_mismatch",
+    "numeric_mismatch",
+    "entity_mismatch",
+    "different_time",
+    "superseded",
+    "agreement",
+    "only_in",
+    "only_in_a",
+    "only_in_b",
+}
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 _MASK = str.maketrans({'"': " ", "“": " ", "”": " "})
 
@@ -325,7 +335,7 @@ def _alternatives(value) -> list[str]:
 def _sentences(paragraph: str, splitter) -> list[str]:
     """Sentences of a paragraph roughly as the checker's segmenter sees them (pysbd, quotes masked)."""
     masked = paragraph.translate(_MASK)
-    return [paragraph[sp.start:sp.end] for sp in splitter.segment(masked)]
+    return [paragraph[sp.start : sp.end] for sp in splitter.segment(masked)]
 
 
 def check_expectations(paths: list[Path]) -> int:
@@ -387,8 +397,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", type=Path, default=SOURCE)
     ap.add_argument("--overwrite", action="store_true", help="replace files that already exist")
     ap.add_argument("--compare", action="store_true", help=f"diff the output for stories {', '.join(EXISTING)} against the files there")
-    ap.add_argument("--check-anchors", nargs="+", type=Path, default=None, metavar="JSON_OR_DIR",
-                    help="check the anchors of expectation files against the fixture texts (reads files only)")
+    ap.add_argument(
+        "--check-anchors", nargs="+", type=Path, default=None, metavar="JSON_OR_DIR", help="check the anchors of expectation files against the fixture texts (reads files only)"
+    )
     args = ap.parse_args(argv)
 
     if args.check_anchors:

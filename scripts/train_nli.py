@@ -268,8 +268,21 @@ class LengthBucketBatchSampler(DefaultBatchSampler):
 DEFAULT_CKPT_ROOT = Path("/work/ckpt")
 WALL_FILE = "wall_seconds.json"
 #: keys of the run that must not change between a run and its resumption (they fix the data and the schedule)
-RUN_KEYS = ("base", "seed", "scale", "hard_negatives", "extra_kinds", "train_jsonl", "epochs", "batch_size", "lr",
-            "max_length", "warmup_ratio", "max_steps", "freeze_word_embeddings")
+RUN_KEYS = (
+    "base",
+    "seed",
+    "scale",
+    "hard_negatives",
+    "extra_kinds",
+    "train_jsonl",
+    "epochs",
+    "batch_size",
+    "lr",
+    "max_length",
+    "warmup_ratio",
+    "max_steps",
+    "freeze_word_embeddings",
+)
 
 
 def data_fingerprint(pairs: list[Pair]) -> str:
@@ -287,7 +300,7 @@ def latest_checkpoint(checkpoint_dir: Path) -> Path | None:
 
 
 def resolve_precision(choice: str) -> str:
-    """"bf16" on CUDA and on CPUs with native BF16, "fp32" elsewhere; an explicit choice wins."""
+    """ "bf16" on CUDA and on CPUs with native BF16, "fp32" elsewhere; an explicit choice wins."""
     if choice != "auto":
         return choice
     import torch
@@ -297,8 +310,7 @@ def resolve_precision(choice: str) -> str:
     return "bf16" if torch.cuda.is_available() or cpu_has_native_bf16() else "fp32"
 
 
-def make_callbacks(first_minutes: float, every_minutes: float, every_steps: int, stop_after_steps: int, total_pairs: int, batch_size: int,
-                   prior_seconds: float = 0.0):
+def make_callbacks(first_minutes: float, every_minutes: float, every_steps: int, stop_after_steps: int, total_pairs: int, batch_size: int, prior_seconds: float = 0.0):
     """A Trainer callback: checkpoint by wall time (or every N steps), save-and-stop on SIGTERM/SIGINT,
     stop without saving after N steps (to simulate a crash in tests), and a progress line with pairs/s.
     Each checkpoint records the wall time trained so far (``wall_seconds.json``), summed over resumptions."""
@@ -336,8 +348,11 @@ def make_callbacks(first_minutes: float, every_minutes: float, every_steps: int,
                 done = state.global_step - self.start_step
                 rate = done * batch_size / max(1e-9, time.time() - self.start)
                 left = (state.max_steps - state.global_step) * batch_size / max(rate, 1e-9)
-                print(f"step {state.global_step}/{state.max_steps} ({state.global_step * batch_size} of ~{total_pairs} pairs) "
-                      f"{rate:.2f} pairs/s, {time.time() - self.start:.0f}s this run, ETA {left / 3600:.1f} h", flush=True)
+                print(
+                    f"step {state.global_step}/{state.max_steps} ({state.global_step * batch_size} of ~{total_pairs} pairs) "
+                    f"{rate:.2f} pairs/s, {time.time() - self.start:.0f}s this run, ETA {left / 3600:.1f} h",
+                    flush=True,
+                )
             return control
 
         def seconds(self) -> float:
@@ -374,8 +389,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--extra-kinds", action="store_true", help="also make identity and first-clause entailments (stage-2 experiment)")
-    ap.add_argument("--freeze-word-embeddings", action="store_true",
-                    help="freeze the word-embedding matrix (the MiniLM recipe: half its parameters; not measured to help MPNet)")
+    ap.add_argument("--freeze-word-embeddings", action="store_true", help="freeze the word-embedding matrix (the MiniLM recipe: half its parameters; not measured to help MPNet)")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto", help="auto: bf16 on CUDA and native-BF16 CPUs, else fp32")
     ap.add_argument("--checkpoint-dir", type=Path, default=None, help="default: /work/ckpt/<name of --out>")
@@ -492,11 +506,9 @@ def train(args: argparse.Namespace) -> dict:
         batch_sampler=LengthBucketBatchSampler,
     )
     prior = json.loads((resume_from / WALL_FILE).read_text())["seconds"] if resume_from and (resume_from / WALL_FILE).is_file() else 0.0
-    callback = make_callbacks(args.first_checkpoint_minutes, args.checkpoint_minutes, args.checkpoint_steps, args.stop_after_steps,
-                              len(pairs), args.batch_size, prior)
+    callback = make_callbacks(args.first_checkpoint_minutes, args.checkpoint_minutes, args.checkpoint_steps, args.stop_after_steps, len(pairs), args.batch_size, prior)
     trainer = CrossEncoderTrainer(model=model, args=targs, train_dataset=train_ds, loss=build_loss(model), callbacks=[callback])
-    print(f"precision {precision}, {torch.get_num_threads()} threads, checkpoints -> {args.checkpoint_dir}"
-          + (f", resuming from {resume_from}" if resume_from else ""), flush=True)
+    print(f"precision {precision}, {torch.get_num_threads()} threads, checkpoints -> {args.checkpoint_dir}" + (f", resuming from {resume_from}" if resume_from else ""), flush=True)
     trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     finished = trainer.state.global_step >= trainer.state.max_steps
     manifest = {
@@ -511,7 +523,8 @@ def train(args: argparse.Namespace) -> dict:
         "precision": precision,
         "freeze_word_embeddings": args.freeze_word_embeddings,
         "sources": {k: {"pairs": counts.get(k, 0), "folder": MIX[k][0], "files": MIX[k][1], "licence": MIX[k][3]} for k in MIX}
-        if args.train_jsonl is None else {k: {"pairs": v, "file": str(args.train_jsonl)} for k, v in counts.items()},
+        if args.train_jsonl is None
+        else {k: {"pairs": v, "file": str(args.train_jsonl)} for k, v in counts.items()},
         "hard_negatives": neg_counts,
         "excluded": EXCLUDED,
         "total_pairs": len(pairs),
@@ -546,6 +559,7 @@ def train(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     train(parse_args())
+
 
 if __name__ == "__main__":
     main()

@@ -49,8 +49,11 @@ def main() -> None:
     teacher_row = ""
     if teacher:
         ts = teacher["sets"]
-        teacher_row = f"| trial MPNet teacher (baseline, not shipped; limit {teacher['limit']}) | " + " | ".join(
-            f"{ts[k]['accuracy']}" for k in ("mnli_m", "mnli_mm", "snli_test", "sick_test", "anli_r1", "anli_r2", "anli_r3", "wanli_sample", "nan_nli")) + f" | {teacher['sets']['mnli_mm']['contradiction_recall']} | {teacher['pairs_per_s']} |\n"
+        teacher_row = (
+            f"| trial MPNet teacher (baseline, not shipped; limit {teacher['limit']}) | "
+            + " | ".join(f"{ts[k]['accuracy']}" for k in ("mnli_m", "mnli_mm", "snli_test", "sick_test", "anli_r1", "anli_r2", "anli_r3", "wanli_sample", "nan_nli"))
+            + f" | {teacher['sets']['mnli_mm']['contradiction_recall']} | {teacher['pairs_per_s']} |\n"
+        )
     stages = manifest.get("stages", [manifest])
     recipe = "\n".join(
         f"- stage {i + 1}: {st['total_pairs']:,} pairs (seed {st['seed']}, scale {st['scale']}), {st['epochs']} epoch, batch {st['batch_size']}, "
@@ -92,13 +95,13 @@ teach a fake 3-way label.
 {recipe}
 
 ## Held-out scores
-`python scripts/eval_nli.py --model models/nli-minilm-l6 --label nli-minilm-l6 --write` (accuracy %, CPU with {r['threads']} threads):
+`python scripts/eval_nli.py --model models/nli-minilm-l6 --label nli-minilm-l6 --write` (accuracy %, CPU with {r["threads"]} threads):
 
 | model | MNLI-m | MNLI-mm | SNLI-test | SICK-test | ANLI R1 | ANLI R2 | ANLI R3 | WANLI | NaN-NLI | contradiction recall MNLI-mm | pairs/s |
 |---|---|---|---|---|---|---|---|---|---|---|---|
-| nli-minilm-l6 | {score_row} | {sets['mnli_mm']['contradiction_recall']} | {r['pairs_per_s']} |
+| nli-minilm-l6 | {score_row} | {sets["mnli_mm"]["contradiction_recall"]} | {r["pairs_per_s"]} |
 {teacher_row}
-ANLI mean {r['anli_mean']}. Peak RSS during evaluation {r['peak_rss_mb']} MB. Targets (MNLI-m 86, MNLI-mm 84,
+ANLI mean {r["anli_mean"]}. Peak RSS during evaluation {r["peak_rss_mb"]} MB. Targets (MNLI-m 86, MNLI-mm 84,
 SNLI 88, SICK 90, ANLI 40) are not met: a 6-layer model fine-tuned for about an hour on 2 CPU cores is far
 from them; see BENCHMARKS.md for what limits it. The product compensates with its decision policy
 (both-direction contradiction, symbolic checks first), measured in BENCHMARKS.md on the fixtures.

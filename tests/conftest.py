@@ -62,8 +62,16 @@ def save_tiny_nli(out: Path, id2label: dict[int, str], *, hidden: int, seed: int
     import torch
     from transformers import BertConfig, BertForSequenceClassification
 
-    cfg = BertConfig(vocab_size=30522, hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2, intermediate_size=2 * hidden,
-                     num_labels=3, id2label=id2label, label2id={v: k for k, v in id2label.items()})
+    cfg = BertConfig(
+        vocab_size=30522,
+        hidden_size=hidden,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=2 * hidden,
+        num_labels=3,
+        id2label=id2label,
+        label2id={v: k for k, v in id2label.items()},
+    )
     torch.manual_seed(seed)
     model = BertForSequenceClassification(cfg)
     if init is not None:

@@ -25,19 +25,14 @@ TODAY_I_HEARD = (
 )
 POWER = '"I think I have the power to end this war," he said.'
 SOURCE_TOLD = (
-    'Delegations from the two sides will "meet in Riyadh on Tuesday," a diplomatic source told AFP on Monday, '
-    "on condition of anonymity because of the sensitivity of talks."
+    'Delegations from the two sides will "meet in Riyadh on Tuesday," a diplomatic source told AFP on Monday, on condition of anonymity because of the sensitivity of talks.'
 )
 SOURCE_ADDED = (
     "The new sit-down will be \"a follow-up meeting to last week's.",
-    'It is at a lower level than last week, but it is still a sign of progress," the source added without '
-    "disclosing the names of the representatives from the two sides.",
+    'It is at a lower level than last week, but it is still a sign of progress," the source added without disclosing the names of the representatives from the two sides.',
 )
 PARROT = "He has appeared to parrot Russian talking points about Ukraine's supposed responsibility for starting the war."
-FALSE_CLAIM = (
-    'His opening of talks with Putin, the false claim that Ukraine "started" the war and verbal attacks on '
-    "Zelensky have triggered alarm across Europe."
-)
+FALSE_CLAIM = 'His opening of talks with Putin, the false claim that Ukraine "started" the war and verbal attacks on Zelensky have triggered alarm across Europe.'
 PESKOV = (
     "Foreign minister Sergei Lavrov and Yuri Ushakov, Vladimir Putin’s foreign policy adviser, will head up the "
     "delegation, Dmitry Peskov, the Russian president’s spokesperson, told reporters on Monday."
@@ -108,8 +103,7 @@ def test_quoted_term_is_not_a_scare_quote():
 def test_distancing_what_he_called():
     (claim,) = annotate(
         AFP,
-        'Putin\'s decision to launch what he called a "special military operation" in Feb. 2022 '
-        "set off the biggest conflict in Europe since World War II.",
+        'Putin\'s decision to launch what he called a "special military operation" in Feb. 2022 set off the biggest conflict in Europe since World War II.',
     )
     assert claim.speaker is None
     assert "what ... called" in claim.dispute_markers
@@ -131,7 +125,7 @@ def test_distancing_what_he_called():
         ),
         (
             CBS_LEASE,
-            "In a statement shared first with CBS News, the Department of the Interior cited a \"lack of industry "
+            'In a statement shared first with CBS News, the Department of the Interior cited a "lack of industry '
             'interest in leasing in the area" for the decision to "not move forward" with the Cook Inlet lease sale.',
         ),
     ],
@@ -191,10 +185,7 @@ def test_peskov_told_reporters():
     assert claim.speaker == "Dmitry Peskov"
     assert claim.verb == "told"
     assert claim.quote == "indirect"
-    assert claim.content == (
-        "Foreign minister Sergei Lavrov and Yuri Ushakov, Vladimir Putin’s foreign policy adviser, "
-        "will head up the delegation."
-    )
+    assert claim.content == ("Foreign minister Sergei Lavrov and Yuri Ushakov, Vladimir Putin’s foreign policy adviser, will head up the delegation.")
 
 
 def test_content_without_frame_at_the_end():
@@ -205,10 +196,7 @@ def test_content_without_frame_at_the_end():
     )
     (claim,) = annotate(FT, text)
     assert (claim.speaker, claim.verb, claim.quote) == ("Lavrov", "said", "direct")
-    assert (
-        claim.content
-        == "Their desire to be part of the Ukraine negotiating process has been satisfied more than once."
-    )
+    assert claim.content == "Their desire to be part of the Ukraine negotiating process has been satisfied more than once."
 
 
 def test_content_without_frame_at_the_start():
@@ -281,10 +269,8 @@ def test_multi_sentence_quote_keeps_speaker(split: bool):
 def test_quote_split_by_segmenter_takes_later_attribution():
     claims = annotate(
         FT,
-        "“If it’s real negotiations, and we’re not there yet, but if that were to happen, Ukraine will have to be "
-        "involved, because they’re the ones that were invaded.",
-        "And the Europeans will have to be involved because they have sanctions on Putin and Russia as well,” he "
-        "said on CBS.",
+        "“If it’s real negotiations, and we’re not there yet, but if that were to happen, Ukraine will have to be involved, because they’re the ones that were invaded.",
+        "And the Europeans will have to be involved because they have sanctions on Putin and Russia as well,” he said on CBS.",
     )
     assert [c.quote for c in claims] == ["direct", "direct"]
     assert claims[0].speaker == claims[1].speaker == "he"  # no antecedent among these claims
@@ -293,18 +279,15 @@ def test_quote_split_by_segmenter_takes_later_attribution():
 def test_pronouns_resolve_to_last_named_speaker():
     claims = annotate(
         FT,
-        "Rubio said there was “no process” yet to bring an end to the war, and that the team was exploring ways "
-        "to create one.",
+        "Rubio said there was “no process” yet to bring an end to the war, and that the team was exploring ways to create one.",
         "He said he expected to eventually involve Ukraine and Europe in some way.",
     )
     assert [c.speaker for c in claims] == ["Rubio", "Rubio"]
     assert "expected to" in claims[1].hedges
     claims = annotate(
         AFP,
-        "EU Commission chief Ursula von der Leyen also warned that despite opening talks with the United States "
-        "on how to end the conflict, Putin was not about to back down.",
-        "\"Putin is trying harder than ever to win this war on the ground. His goal remains Ukraine's "
-        'capitulation," she said.',
+        "EU Commission chief Ursula von der Leyen also warned that despite opening talks with the United States on how to end the conflict, Putin was not about to back down.",
+        '"Putin is trying harder than ever to win this war on the ground. His goal remains Ukraine\'s capitulation," she said.',
     )
     assert [c.speaker for c in claims] == ["Ursula von der Leyen"] * 2
     assert claims[0].verb == "warned" and claims[1].quote == "direct"
@@ -317,10 +300,8 @@ def test_pronoun_resolves_to_the_subject_of_the_previous_sentence_not_a_name_in_
         GUARDIAN_GUNS,
         "The sixth, Pat Toomey of Pennsylvania, is retiring in January.",
         "It is also notable that none of the six is seeking the Republican presidential nomination.",
-        "While Cornyn has said the talks are serious, he has not joined the chorus of Democrats saying the "
-        "outlines of a deal could be reached by the end of this week.",
-        "He told reporters on Wednesday that he considered having an agreement before Congress begins a recess in "
-        "late June to be “an aspirational goal”.",
+        "While Cornyn has said the talks are serious, he has not joined the chorus of Democrats saying the outlines of a deal could be reached by the end of this week.",
+        "He told reporters on Wednesday that he considered having an agreement before Congress begins a recess in late June to be “an aspirational goal”.",
     )
     assert [c.speaker for c in claims[:3]] == [None, None, None]
     assert (claims[3].speaker, claims[3].verb) == ("Cornyn", "told")
@@ -364,9 +345,7 @@ def test_stray_quote_mark_does_not_swallow_following_claims():
     stray = Claim(id="s", doc="a", index=0, start=0, end=0, text='"Unbalanced quotation')
     claims = [
         stray,
-        *claims_from(
-            AFP, ["Tens of thousands of soldiers from both sides and Ukrainian civilians have been killed."]
-        ),
+        *claims_from(AFP, ["Tens of thousands of soldiers from both sides and Ukrainian civilians have been killed."]),
     ]
     claims[1].index = 1
     analyse_attribution(claims)
@@ -376,9 +355,7 @@ def test_stray_quote_mark_does_not_swallow_following_claims():
 def test_complementiser_is_frame_but_quoted_that_is_content():
     claims = [
         Claim(id="x0", doc="x", index=0, start=0, end=0, text='"That is wrong," he said.'),
-        Claim(
-            id="x1", doc="x", index=1, start=0, end=0, text="Officials said that the talks were postponed."
-        ),
+        Claim(id="x1", doc="x", index=1, start=0, end=0, text="Officials said that the talks were postponed."),
     ]
     analyse_attribution(claims)
     assert [c.content for c in claims] == ["That is wrong.", "The talks were postponed."]

@@ -55,9 +55,12 @@ def fake_shared(tmp_path: Path) -> Path:
     doc = AFP.read_text(encoding="utf-8")
     good = "U.S. and Russian officials are due to meet in Saudi Arabia's capital on Tuesday."
     bad = ["U.S. and Russian officials are due to meet in Istanbul on Tuesday.", "The talks collapsed after 35 diplomats walked out."]
-    rows = [{"id": f"s_{n}", "doc": doc, "summary": text, "label": label, "split": split}
-            for n, (text, label, split) in enumerate([(good, 1, "evaluation"), (bad[0], 0, "evaluation"), (good + " It is a follow-up meeting.", 1, "test"),
-                                                      (bad[1], 0, "test"), (bad[0], 0, "test")])]
+    rows = [
+        {"id": f"s_{n}", "doc": doc, "summary": text, "label": label, "split": split}
+        for n, (text, label, split) in enumerate(
+            [(good, 1, "evaluation"), (bad[0], 0, "evaluation"), (good + " It is a follow-up meeting.", 1, "test"), (bad[1], 0, "test"), (bad[0], 0, "test")]
+        )
+    ]
     folder = tmp_path / "shared" / "benchmarks" / "summedits"
     folder.mkdir(parents=True)
     (folder / "summedits_news.json").write_text(json.dumps(rows), encoding="utf-8")
@@ -95,8 +98,10 @@ def test_an_unknown_data_set_is_a_usage_error(monkeypatch, capsys):
     assert "unknown data set(s) summedits_nws" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("argv", "message"), [(["--limit-for", "fnc1_related=lots"], "--limit-for takes NAME=N or NAME=all, got 'fnc1_related=lots'"),
-                                               (["--limit-for", "fnc2=all"], "unknown data set(s) fnc2")])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["--limit-for", "fnc1_related=lots"], "--limit-for takes NAME=N or NAME=all, got 'fnc1_related=lots'"), (["--limit-for", "fnc2=all"], "unknown data set(s) fnc2")],
+)
 def test_bad_per_set_limits_are_usage_errors(monkeypatch, capsys, argv, message):
     with pytest.raises(SystemExit) as exit_:
         _run(monkeypatch, *argv)

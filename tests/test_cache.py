@@ -190,8 +190,10 @@ def test_two_processes_share_one_cache(tmp_path):
     script.write_text(WORKER)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.time() + 1.5
-    procs = [subprocess.Popen([sys.executable, str(script), str(w), str(tmp_path / "cache"), str(start)], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for w in (0, 1)]
+    procs = [
+        subprocess.Popen([sys.executable, str(script), str(w), str(tmp_path / "cache"), str(start)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for w in (0, 1)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     for proc, (out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err

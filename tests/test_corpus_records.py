@@ -28,8 +28,14 @@ PAC = ROOT / "fixtures" / "pac"
 FNC1 = ROOT / "tests" / "data" / "corpus" / "fnc1"
 HTML = ROOT / "tests" / "data" / "ingest" / "article.html"
 ORIGINAL_PAC = [  # the eight tracked fixture articles (four PAC dev stories)
-    "story-101-nbc-news.txt", "story-101-washington-examiner.txt", "story-107-nbc-news.txt", "story-107-new-york-post.txt",
-    "story-116-the-daily-caller.txt", "story-116-the-guardian.txt", "story-99-cbs-news.txt", "story-99-fox-business.txt",
+    "story-101-nbc-news.txt",
+    "story-101-washington-examiner.txt",
+    "story-107-nbc-news.txt",
+    "story-107-new-york-post.txt",
+    "story-116-the-daily-caller.txt",
+    "story-116-the-guardian.txt",
+    "story-99-cbs-news.txt",
+    "story-99-fox-business.txt",
 ]
 
 
@@ -55,20 +61,23 @@ def by_line(errors: list[RecordError]) -> dict[int | None, str]:
 
 def test_bad_records_are_reported_by_line_and_the_good_ones_kept(tmp_path):
     examiner = body("story-101-washington-examiner.txt")
-    feed = write_lines(tmp_path / "feed.jsonl", [
-        record("nbc-1"),
-        '{"id": "x", "outlet": "AP", "date": "2022-06-23", "title": "t", "text": "abc"',  # cut off
-        record("no-title", title=...),
-        record("bad-day", date="2022-02-30"),
-        record("nbc-1", text=examiner),  # duplicate id
-        "",
-        {"id": "wex-1", "source": "Washington Examiner", "date": "2022-06-23", "title": "Senate passes bipartisan gun legislation", "text": examiner},
-        record("empty-outlet", outlet="   "),
-        "[1, 2]",
-        record("slashes", date="2022/06/23"),
-        record("unix", date=1655942400),
-        record("both", source="AP"),
-    ])
+    feed = write_lines(
+        tmp_path / "feed.jsonl",
+        [
+            record("nbc-1"),
+            '{"id": "x", "outlet": "AP", "date": "2022-06-23", "title": "t", "text": "abc"',  # cut off
+            record("no-title", title=...),
+            record("bad-day", date="2022-02-30"),
+            record("nbc-1", text=examiner),  # duplicate id
+            "",
+            {"id": "wex-1", "source": "Washington Examiner", "date": "2022-06-23", "title": "Senate passes bipartisan gun legislation", "text": examiner},
+            record("empty-outlet", outlet="   "),
+            "[1, 2]",
+            record("slashes", date="2022/06/23"),
+            record("unix", date=1655942400),
+            record("both", source="AP"),
+        ],
+    )
     loaded = load_jsonl(feed)
     assert [a.id for a in loaded.articles] == ["nbc-1", "wex-1"]
     assert by_line(loaded.errors) == {
@@ -92,8 +101,10 @@ def test_oversized_text_and_non_utf8_lines_are_record_errors(tmp_path):
     long_text = body("story-116-the-guardian.txt")
     feed = tmp_path / "feed.jsonl"
     feed.write_bytes(
-        json.dumps(record("short", text=body("story-99-cbs-news.txt")[:900])).encode() + b"\n"
-        + json.dumps(record("long", text=long_text)).encode() + b"\n"
+        json.dumps(record("short", text=body("story-99-cbs-news.txt")[:900])).encode()
+        + b"\n"
+        + json.dumps(record("long", text=long_text)).encode()
+        + b"\n"
         + b'{"id": "latin1", "outlet": "Le Monde", "date": "2022-06-23", "title": "caf\xe9", "text": "x"}\n'
     )
     loaded = load_jsonl(feed, max_text_chars=1000)
@@ -124,12 +135,11 @@ def test_record_to_document_for_the_pipeline(tmp_path):
     feed = write_lines(tmp_path / "feed.jsonl", [record("nbc-1", title="Senate passes most sweeping gun bill in decades")])
     (article,) = load_corpus(feed).articles
     doc = to_document(article, "a")
-    assert (doc.id, str(doc.path), doc.title, doc.source, doc.date) == (
-        "a", "nbc-1", "Senate passes most sweeping gun bill in decades", "NBC News", datetime.date(2022, 6, 23))
+    assert (doc.id, str(doc.path), doc.title, doc.source, doc.date) == ("a", "nbc-1", "Senate passes most sweeping gun bill in decades", "NBC News", datetime.date(2022, 6, 23))
     claims = segment(doc)
     assert claims[0].id == "a1"
     assert claims[0].text.startswith("The Senate on Thursday night passed the most sweeping gun bill")  # dateline left out
-    assert doc.raw_text[claims[0].start:claims[0].end] == claims[0].text
+    assert doc.raw_text[claims[0].start : claims[0].end] == claims[0].text
     assert article.document.claims == []  # segmenting the copy leaves the corpus article alone
     assert to_document(article, "b").claims == []
 
@@ -150,7 +160,11 @@ def test_folder_of_articles(tmp_path):
     assert [a.id for a in loaded.articles] == sorted(ORIGINAL_PAC)
     first = loaded.articles[0]
     assert (first.date, first.title, first.outlet, first.origin) == (
-        datetime.date(2022, 6, 23), "Senate passes most sweeping gun bill in decades, setting up House vote", None, str(tmp_path / ORIGINAL_PAC[0]))
+        datetime.date(2022, 6, 23),
+        "Senate passes most sweeping gun bill in decades, setting up House vote",
+        None,
+        str(tmp_path / ORIGINAL_PAC[0]),
+    )
     assert first.text.startswith("WASHINGTON — The Senate on Thursday night passed")
     assert to_document(first, "c").raw_text == (tmp_path / ORIGINAL_PAC[0]).read_text(encoding="utf-8")
 
@@ -181,8 +195,14 @@ def test_whole_input_problems_raise(tmp_path):
 
 
 def test_an_article_built_by_hand_converts_too():
-    article = Article(id="cbs", outlet="CBS News", date=datetime.date(2022, 5, 12), title="Biden administration cancels Alaska oil and gas lease sale",
-                      text=body("story-99-cbs-news.txt"), origin="test")
+    article = Article(
+        id="cbs",
+        outlet="CBS News",
+        date=datetime.date(2022, 5, 12),
+        title="Biden administration cancels Alaska oil and gas lease sale",
+        text=body("story-99-cbs-news.txt"),
+        origin="test",
+    )
     doc = to_document(article, "a")
     assert (doc.source, doc.date, doc.title) == ("CBS News", datetime.date(2022, 5, 12), article.title)
     assert segment(doc)[0].text.startswith("The Biden administration has canceled one of the most high-profile oil and gas lease")

@@ -18,10 +18,7 @@ LAVROV_TURKIYE = (
     'Russian Federation," Foreign Minister Sergei Lavrov said on a visit to Türkiye.'
 )
 LAVROV_TURKEY = LAVROV_TURKIYE.replace("Türkiye", "Turkey")
-SUMMIT_IN_KIEV = (
-    'Zelensky on Monday called for "real, lasting peace" this year as European leaders gathered for a summit in '
-    "Kiev on the third anniversary of Russia's invasion."
-)
+SUMMIT_IN_KIEV = 'Zelensky on Monday called for "real, lasting peace" this year as European leaders gathered for a summit in Kiev on the third anniversary of Russia\'s invasion.'
 KIEV_SAID = (
     'Kiev said Monday it was in the "final stages" of a deal with Washington to give the United States '
     "preferential access to rare minerals — one of the sources of disagreement that has exploded over the last week."
@@ -39,9 +36,7 @@ def claims_from(fixture: str, sentences: list[str] | tuple[str, ...], doc: str =
     return claims
 
 
-def entities(
-    fixture: str, *sentences: str, doc: str = "a", aliases: dict | None = None
-) -> list[list[Entity]]:
+def entities(fixture: str, *sentences: str, doc: str = "a", aliases: dict | None = None) -> list[list[Entity]]:
     claims = claims_from(fixture, sentences, doc)
     analyse_entities(claims, aliases)
     return [c.entities for c in claims]
@@ -95,10 +90,8 @@ def test_caller_aliases_extend_the_table():
 def test_riyadh_is_gpe_and_saudi_capital_resolves_to_it():
     afp = entities(
         AFP,
-        "U.S. and Russian officials are due to meet in Saudi Arabia's capital on Tuesday, a week after foreign "
-        "ministers from the two nations met there for breakthrough talks.",
-        'Delegations from the two sides will "meet in Riyadh on Tuesday," a diplomatic source told AFP on Monday, '
-        "on condition of anonymity because of the sensitivity of talks.",
+        "U.S. and Russian officials are due to meet in Saudi Arabia's capital on Tuesday, a week after foreign ministers from the two nations met there for breakthrough talks.",
+        'Delegations from the two sides will "meet in Riyadh on Tuesday," a diplomatic source told AFP on Monday, on condition of anonymity because of the sensitivity of talks.',
     )
     (capital,) = find(afp[0], "Saudi Arabia's capital")
     (riyadh,) = find(afp[1], "Riyadh")
@@ -135,8 +128,7 @@ def test_capital_as_place_or_as_government():
     assert find(said, "Washington")[0].canonical == "united states"  # a deal with Washington
     (macron,) = entities(
         AFP,
-        "Macron was due in Washington later Monday for a meeting with Trump where he said he will tell the "
-        'Republican: "You cannot be weak in the face of President Putin."',
+        'Macron was due in Washington later Monday for a meeting with Trump where he said he will tell the Republican: "You cannot be weak in the face of President Putin."',
     )
     assert find(macron, "Washington")[0].canonical == "washington"  # due in Washington: the city
 
@@ -156,8 +148,7 @@ def test_surname_resolves_to_full_name_in_same_document():
         "US secretary of state Marco Rubio, national security adviser Mike Waltz and special envoy Steve Witkoff "
         "will meet the Russian delegation, US state department spokesperson Tammy Bruce said.",
         "Rubio will meet Saudi officials on Monday ahead of the Russia talks.",
-        "“Hopefully, we will make some really good progress with regard to Russia-Ukraine,” Witkoff told Fox News "
-        "on Sunday, in reference to the Riyadh talks.",
+        "“Hopefully, we will make some really good progress with regard to Russia-Ukraine,” Witkoff told Fox News on Sunday, in reference to the Riyadh talks.",
     )
     assert find(ft[1], "Rubio")[0].canonical == "marco rubio"
     assert find(ft[2], "Witkoff")[0].canonical == "steve witkoff"
@@ -191,8 +182,7 @@ def test_surname_alone_falls_back_to_other_documents():
 def test_split_name_is_rejoined_and_only_kept_labels():
     (ents,) = entities(
         AFP,
-        "EU Commission chief Ursula von der Leyen also warned that despite opening talks with the United States "
-        "on how to end the conflict, Putin was not about to back down.",
+        "EU Commission chief Ursula von der Leyen also warned that despite opening talks with the United States on how to end the conflict, Putin was not about to back down.",
     )
     assert find(ents, "Ursula von der Leyen")[0].label == "PERSON"
     assert find(ents, "EU Commission")[0].canonical == "european commission"

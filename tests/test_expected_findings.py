@@ -42,8 +42,7 @@ def test_no_must_not_report_item_is_reported(result):
 
 
 def test_every_error_or_warning_is_expected(result):
-    unexpected = [f.message for f in result["report"].findings
-                  if f.severity in ("error", "warning") and not result["verdict"][f.id]["must_report"]]
+    unexpected = [f.message for f in result["report"].findings if f.severity in ("error", "warning") and not result["verdict"][f.id]["must_report"]]
     assert unexpected == []
 
 

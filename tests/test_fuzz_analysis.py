@@ -52,9 +52,12 @@ def test_times_never_raise_and_stay_in_the_text(text: str, published: date | Non
 
 
 @examples(ci=60)
-@given(n=count(), unit=st.sampled_from(["days", "weeks", "months", "years", "decades"]), published=pub_date(),
-       frame=st.sampled_from(["It happened {} ago.", "It will be done in {}.", "They talked for {}.",
-                              "It will last over the next {}.", "Over the past {} it grew."]))
+@given(
+    n=count(),
+    unit=st.sampled_from(["days", "weeks", "months", "years", "decades"]),
+    published=pub_date(),
+    frame=st.sampled_from(["It happened {} ago.", "It will be done in {}.", "They talked for {}.", "It will last over the next {}.", "Over the past {} it grew."]),
+)
 def test_counted_time_spans_are_resolved_or_kept_as_text(n: str, unit: str, published: date | None, frame: str):
     text = frame.format(f"{n} {unit}")
     for ref in resolve_times(text, published):
@@ -103,7 +106,7 @@ def _check_document(doc, raw: str) -> None:
         previous_end = c.end
         assert c.text.strip()
         if doc.format != "html":
-            assert doc.raw_text[c.start:c.end] == c.text  # offsets slice the original text exactly
+            assert doc.raw_text[c.start : c.end] == c.text  # offsets slice the original text exactly
             assert MAX_CLAIM_CHARS is None or len(c.text) <= MAX_CLAIM_CHARS
     assert [(c.start, c.end, c.text) for c in segment(doc)] == [(c.start, c.end, c.text) for c in claims]
 
@@ -141,9 +144,10 @@ def test_html_articles_load_and_segment(text: str):
 
 
 @examples(ci=40)
-@given(data=st.one_of(st.binary(max_size=3000), article().map(lambda t: t.encode("utf-8")),
-                      st.tuples(article(), st.binary(max_size=8)).map(lambda t: t[0].encode("utf-8") + t[1])),
-       suffix=st.sampled_from([".txt", ".md", ".html", ".csv"]))
+@given(
+    data=st.one_of(st.binary(max_size=3000), article().map(lambda t: t.encode("utf-8")), st.tuples(article(), st.binary(max_size=8)).map(lambda t: t[0].encode("utf-8") + t[1])),
+    suffix=st.sampled_from([".txt", ".md", ".html", ".csv"]),
+)
 def test_files_load_or_fail_with_one_line(tmp_path_factory, data: bytes, suffix: str):
     path = tmp_path_factory.mktemp("fuzz") / f"article{suffix}"
     path.write_bytes(data)

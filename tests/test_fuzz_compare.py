@@ -47,7 +47,7 @@ def test_compare_on_generated_article_pairs(tmp_path_factory, monkeypatch, nli, 
     report = json.loads(first.read_text(encoding="utf-8"))
     raw = {d["id"]: Path(d["path"]).read_text(encoding="utf-8").lstrip("\ufeff") for d in report["documents"]}
     for claim in report["claims"]:
-        assert raw[claim["doc"]][claim["start"]:claim["end"]] == claim["text"], claim["id"]
+        assert raw[claim["doc"]][claim["start"] : claim["end"]] == claim["text"], claim["id"]
         for t in claim["times"]:
             assert t["text"] in claim["text"]
     code, err = _compare(a, b, second)

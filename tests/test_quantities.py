@@ -109,9 +109,17 @@ def test_reading_order_and_numbers_with_verbs_after_have_no_noun():
 
 @pytest.mark.parametrize(
     ("phrase", "value"),
-    [("three", 3), ("twenty-five", 25), ("two dozen", 24), ("a hundred", 100),
-     ("three hundred and forty two", 342), ("two million five hundred thousand", 2_500_000),
-     ("half a million", 500_000), ("two and three", None), ("many", None)],
+    [
+        ("three", 3),
+        ("twenty-five", 25),
+        ("two dozen", 24),
+        ("a hundred", 100),
+        ("three hundred and forty two", 342),
+        ("two million five hundred thousand", 2_500_000),
+        ("half a million", 500_000),
+        ("two and three", None),
+        ("many", None),
+    ],
 )
 def test_words_to_number(phrase: str, value: float | None):
     assert words_to_number(phrase) == value
@@ -119,8 +127,7 @@ def test_words_to_number(phrase: str, value: float | None):
 
 @pytest.mark.parametrize(
     ("word", "lemma"),
-    [("soldiers", "soldier"), ("casualties", "casualty"), ("people", "person"), ("churches", "church"),
-     ("houses", "house"), ("kilometres", "km"), ("tanks", "tank")],
+    [("soldiers", "soldier"), ("casualties", "casualty"), ("people", "person"), ("churches", "church"), ("houses", "house"), ("kilometres", "km"), ("tanks", "tank")],
 )
 def test_noun_lemma(word: str, lemma: str):
     assert noun_lemma(word) == lemma
@@ -200,8 +207,6 @@ def test_quantity_conflicts_pairs_only_the_same_counted_noun():
 def test_quantity_conflicts_ignores_bare_numbers_and_matches():
     a = extract_quantities("three said 300 soldiers died")
     b = extract_quantities("twelve said tens of thousands of soldiers died")
-    assert [(x.text, y.text) for x, y in quantity_conflicts(a, b)] == [
-        ("300 soldiers", "tens of thousands of soldiers")
-    ]
+    assert [(x.text, y.text) for x, y in quantity_conflicts(a, b)] == [("300 soldiers", "tens of thousands of soldiers")]
     assert quantity_conflicts(extract_quantities("300 soldiers"), extract_quantities("5 tanks")) == []
     assert quantity_conflicts(extract_quantities("dozens of soldiers"), extract_quantities("40 soldiers")) == []

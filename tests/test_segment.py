@@ -86,10 +86,7 @@ def test_afp_abbreviations_do_not_split(afp):
         "The Ukrainian leader also on Monday refreshed his call for security guarantees from Kiev.'s "
         "backers to ensure Russia does not use any ceasefire to rearm and attack again at a later date."
     ) in texts(afp)
-    assert (
-        "Putin's decision to launch what he called a \"special military operation\" in Feb. 2022 set off "
-        "the biggest conflict in Europe since World War II."
-    ) in texts(afp)
+    assert ('Putin\'s decision to launch what he called a "special military operation" in Feb. 2022 set off the biggest conflict in Europe since World War II.') in texts(afp)
     assert texts(afp)[4].startswith("A week ago, U.S. and Russian delegations led by U.S. Secretary of State")
     assert texts(afp)[4].endswith("between U.S. and Russian presidents Donald Trump and Vladimir Putin.")
     assert texts(afp)[5].endswith("since Moscow's invasion of Ukraine in Feb. 2022.")
@@ -101,8 +98,7 @@ def test_afp_multi_sentence_quotes_are_split_without_orphans(afp):
     assert t[i + 1 : i + 4] == [
         "In fact, he may come in this week or next week to sign the agreement, which would be nice.",
         "I'd love to meet him.",
-        "We'd meet at the Oval Office,\" Trump told reporters as he hosted French President Emanuel "
-        "Macron at the White House.",
+        "We'd meet at the Oval Office,\" Trump told reporters as he hosted French President Emanuel Macron at the White House.",
     ]
     i = t.index("\"Today I heard, 'oh, well, we weren't invited.'")
     assert t[i + 3] == 'You could have made a deal."'
@@ -130,10 +126,7 @@ def test_ft_claims(ft):
     )
     assert t[3] == "Rubio will meet Saudi officials on Monday ahead of the Russia talks."
     assert t[-1].endswith("“Nato troops will be deployed on Ukrainian territory”.")
-    assert t[14] == (
-        "And the Europeans will have to be involved because they have sanctions on Putin and Russia as "
-        "well,” he said on CBS."
-    )
+    assert t[14] == ("And the Europeans will have to be involved because they have sanctions on Putin and Russia as well,” he said on CBS.")
 
 
 # --- party-state labels (fixtures/pac/story-101-nbc-news.txt) ------------------------------
@@ -148,10 +141,7 @@ def test_party_state_labels_do_not_split():
         'statement Thursday that she will bring the "life-saving legislation" to a floor vote Friday and '
         '"send the bill to President Biden" for his signature.'
     ) in t
-    assert (
-        "Murphy negotiated the modest collection of policies with Sens. John Cornyn, R-Texas, Kyrsten Sinema, "
-        "D-Ariz., and Thom Tillis, R-N.C."
-    ) in t
+    assert ("Murphy negotiated the modest collection of policies with Sens. John Cornyn, R-Texas, Kyrsten Sinema, D-Ariz., and Thom Tillis, R-N.C.") in t
     i = next(n for n, x in enumerate(t) if x.startswith("Sen. Chris Murphy"))
     assert t[i] == (
         'Sen. Chris Murphy, D-Conn., said: "Shooting after shooting, murder after murder, suicide after suicide '
@@ -159,8 +149,7 @@ def test_party_state_labels_do_not_split():
     )
     assert t[i + 1 : i + 3] == [
         "But not this time.",
-        "This will become the most significant piece of anti-gun-violence legislation Congress has passed in "
-        'three decades."',
+        'This will become the most significant piece of anti-gun-violence legislation Congress has passed in three decades."',
     ]
     assert '"If you\'re pro-Second Amendment, you should be for this bill," said Sen. Bill Cassidy, R-La.' in t
 
@@ -170,11 +159,9 @@ def test_party_state_labels_do_not_split():
     [
         ("Sen. Chris Murphy, D-Conn.; he said it was good.", ["Sen. Chris Murphy, D-Conn.; he said it was good."]),
         ("Sen. Chris Murphy, D-Conn.: he said it was good.", ["Sen. Chris Murphy, D-Conn.: he said it was good."]),
-        ("He praised Sen. Pat Toomey, R-Pa., and Sen. Mitt Romney, R-Utah, for their work.",
-         ["He praised Sen. Pat Toomey, R-Pa., and Sen. Mitt Romney, R-Utah, for their work."]),
+        ("He praised Sen. Pat Toomey, R-Pa., and Sen. Mitt Romney, R-Utah, for their work.", ["He praised Sen. Pat Toomey, R-Pa., and Sen. Mitt Romney, R-Utah, for their work."]),
         # a label that does end the sentence still ends it
-        ("The bill was backed by Rep. Nancy Pelosi, D-Calif. She said it was good.",
-         ["The bill was backed by Rep. Nancy Pelosi, D-Calif.", "She said it was good."]),
+        ("The bill was backed by Rep. Nancy Pelosi, D-Calif. She said it was good.", ["The bill was backed by Rep. Nancy Pelosi, D-Calif.", "She said it was good."]),
     ],
 )
 def test_no_break_before_clause_punctuation(splitter, text, expected):
@@ -203,9 +190,7 @@ def test_html_sentences_with_offsets_into_raw_html():
     for c in claims:
         assert visible(doc.raw_text[c.start : c.end]) == c.text
     assert doc.raw_text[claims[0].start : claims[0].end] == claims[0].text
-    assert doc.raw_text[claims[1].start : claims[1].end] == (
-        "&ldquo;We are cautiously optimistic,&rdquo; a U.N. spokesperson told reporters."
-    )
+    assert doc.raw_text[claims[1].start : claims[1].end] == ("&ldquo;We are cautiously optimistic,&rdquo; a U.N. spokesperson told reporters.")
     assert doc.raw_text[claims[4].start : claims[4].end].endswith('<a href="/un">United Nations</a>.')
     for junk in ("GENEVA", "Home", "menu", "script", "Advertisement", "Sign up", "Copyright"):
         assert not any(junk in t for t in texts(doc))
@@ -216,8 +201,7 @@ def test_malformed_html_sentences():
     claims = segment(doc)
     assert texts(doc) == [
         "The port of Odesa reopened on Friday after a storm closed it for three days, officials said.",
-        "Ships carrying grain began loading again on Saturday morning, the port authority said & traders "
-        "welcomed the news.",
+        "Ships carrying grain began loading again on Saturday morning, the port authority said & traders welcomed the news.",
         "About 40 vessels had been waiting offshore.",
         "Insurers said damage was limited.",
     ]
@@ -229,8 +213,7 @@ def test_markdown_sentences():
     doc = load_document(DATA / "article.md", "m")
     segment(doc)
     assert texts(doc) == [
-        "Ukraine and Turkey agreed on Monday to extend the Black Sea grain\n"
-        "corridor for another 120 days, the Turkish defence ministry said.",
+        "Ukraine and Turkey agreed on Monday to extend the Black Sea grain\ncorridor for another 120 days, the Turkish defence ministry said.",
         "What changes",
         "Inspections will move to Istanbul.",
         "Ships will be allowed to carry fertiliser.",
@@ -248,14 +231,11 @@ def test_markdown_sentences():
     ("text", "expected"),
     [
         ("He met U.S. officials. They talked.", ["He met U.S. officials.", "They talked."]),
-        ("Talks were held in the U.S. The next day they left.",
-         ["Talks were held in the U.S.", "The next day they left."]),
-        ("He spoke to U.S. Secretary of State Marco Rubio on Monday.",
-         ["He spoke to U.S. Secretary of State Marco Rubio on Monday."]),
+        ("Talks were held in the U.S. The next day they left.", ["Talks were held in the U.S.", "The next day they left."]),
+        ("He spoke to U.S. Secretary of State Marco Rubio on Monday.", ["He spoke to U.S. Secretary of State Marco Rubio on Monday."]),
         ("In Feb. 2022 Russia invaded. It was big.", ["In Feb. 2022 Russia invaded.", "It was big."]),
         ("Guarantees from Kiev.'s backers were sought.", ["Guarantees from Kiev.'s backers were sought."]),
-        ("Gen. Valery Gerasimov attended. So did Lt. Col. Ivanov.",
-         ["Gen. Valery Gerasimov attended.", "So did Lt. Col. Ivanov."]),
+        ("Gen. Valery Gerasimov attended. So did Lt. Col. Ivanov.", ["Gen. Valery Gerasimov attended.", "So did Lt. Col. Ivanov."]),
         ("It was signed at 3 p.m. Monday. It was late.", ["It was signed at 3 p.m. Monday.", "It was late."]),
         ("It rose 3.5 percent. Prices fell by 2.1%.", ["It rose 3.5 percent.", "Prices fell by 2.1%."]),
     ],
@@ -268,14 +248,12 @@ def test_abbreviations(splitter, text, expected):
     ("text", "expected"),
     [
         # a quotation opened in one sentence and closed two sentences later stays split
-        ('"We will win. They will lose. Nobody doubts it," he said. Then he left.',
-         ['"We will win.', "They will lose.", 'Nobody doubts it," he said.', "Then he left."]),
+        ('"We will win. They will lose. Nobody doubts it," he said. Then he left.', ['"We will win.', "They will lose.", 'Nobody doubts it," he said.', "Then he left."]),
         # but not where the break would leave an orphan closing-quote fragment
         ('"No. Never," he said.', ['"No. Never," he said.']),
         ("“It is over. Truly over,” she said.", ["“It is over. Truly over,” she said."]),
         # closing quotes stay with their sentence, opening quotes go with the next
-        ('He said: "We will win." "They will lose." Then he left.',
-         ['He said: "We will win."', '"They will lose."', "Then he left."]),
+        ('He said: "We will win." "They will lose." Then he left.', ['He said: "We will win."', '"They will lose."', "Then he left."]),
         ("“We will win.” “They will lose.”", ["“We will win.”", "“They will lose.”"]),
         ('"Yes." he said quietly.', ['"Yes." he said quietly.']),
     ],

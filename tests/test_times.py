@@ -58,9 +58,7 @@ def day(ref: TimeRef) -> date:
 
 def test_ft_will_meet_on_tuesday_is_the_next_day():
     refs = resolve_times(sentence(FT, "Senior US and Russian officials will meet in Riyadh"), FT_PUB)
-    assert [(r.text, r.start, r.end, r.granularity) for r in refs] == [
-        ("Tuesday", D(2025, 2, 18), D(2025, 2, 18), "day")
-    ]
+    assert [(r.text, r.start, r.end, r.granularity) for r in refs] == [("Tuesday", D(2025, 2, 18), D(2025, 2, 18), "day")]
 
 
 def test_ft_told_reporters_on_monday_is_the_publication_day():
@@ -128,7 +126,7 @@ def test_afp_trump_said_monday_he_will_meet_this_week():
 
 
 def test_afp_three_years_is_a_range_ending_at_publication_and_today_is_a_day():
-    refs = resolve_times(sentence(AFP, "\"Today I heard"), AFP_PUB)
+    refs = resolve_times(sentence(AFP, '"Today I heard'), AFP_PUB)
     assert day(only(refs, "Today")) == AFP_PUB
     years = only(refs, "three years")
     assert (years.start, years.end, years.granularity) == (D(2022, 2, 24), AFP_PUB, "range")

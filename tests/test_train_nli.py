@@ -17,8 +17,12 @@ import pytest
 from conftest import ROOT, save_tiny_nli
 
 SUBJECTS = ["The minister", "A spokesman", "The company", "Police", "The court", "Officials"]
-VERBS = [("said on Monday that talks would resume", "said talks would resume"), ("reported 40 arrests", "reported 80 arrests"),
-         ("opened a new office in Geneva", "opened a new office in Paris"), ("approved the budget", "did not approve the budget")]
+VERBS = [
+    ("said on Monday that talks would resume", "said talks would resume"),
+    ("reported 40 arrests", "reported 80 arrests"),
+    ("opened a new office in Geneva", "opened a new office in Paris"),
+    ("approved the budget", "did not approve the budget"),
+]
 
 
 def _train_module():
@@ -44,9 +48,31 @@ def setup(tmp_path_factory):
 
 
 def _args(mod, base: Path, data: Path, tmp: Path, name: str, *extra: str):
-    return mod.parse_args(["--base", str(base), "--train-jsonl", str(data), "--out", str(tmp / name / "out"),
-                           "--checkpoint-dir", str(tmp / name / "ckpt"), "--batch-size", "4", "--epochs", "1",
-                           "--lr", "5e-4", "--threads", "1", "--precision", "fp32", "--logging-steps", "100", *extra])
+    return mod.parse_args(
+        [
+            "--base",
+            str(base),
+            "--train-jsonl",
+            str(data),
+            "--out",
+            str(tmp / name / "out"),
+            "--checkpoint-dir",
+            str(tmp / name / "ckpt"),
+            "--batch-size",
+            "4",
+            "--epochs",
+            "1",
+            "--lr",
+            "5e-4",
+            "--threads",
+            "1",
+            "--precision",
+            "fp32",
+            "--logging-steps",
+            "100",
+            *extra,
+        ]
+    )
 
 
 def _weights(folder: Path) -> dict:

@@ -436,15 +436,11 @@ def _attributed_in_sentence(doc: Doc, span: Span, scan: QuoteScan, lex: dict[str
     ('Pelosi, D-Calif., vowed ... to bring the "life-saving legislation" to a floor vote')."""
     verbs = set(lex["speech_verbs"]) | set(lex["speech_verbs_needing"]) | set(lex["scare_quotes"]["citing_verbs"])
     return any(
-        t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs and _subject(t) is not None
-        and not _token_in_quote(t, scan) and not (span.start <= t.i < span.end)
-        for t in doc
+        t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs and _subject(t) is not None and not _token_in_quote(t, scan) and not (span.start <= t.i < span.end) for t in doc
     )
 
 
-def _fragment_is_scare(
-    doc: Doc, span: Span, s: int, e: int, scan: QuoteScan, markers: list[str], lex: dict[str, Any]
-) -> bool:
+def _fragment_is_scare(doc: Doc, span: Span, s: int, e: int, scan: QuoteScan, markers: list[str], lex: dict[str, Any]) -> bool:
     """A short quoted fragment ``doc.text[s:e]`` that distances the reporter from a word.
 
     Scare quotes only (a) right after an introducer ("so-called", "what he called a", "supposed")
@@ -464,9 +460,7 @@ def _fragment_is_scare(
         return True
     if len(text.split()) != 1 or span.root.pos_ not in settings["pos"]:
         return False
-    disputed = any(not m.startswith("scare quotes") for m in markers) or any(
-        t.lower_ in settings["dispute_words"] for t in doc if not (span.start <= t.i < span.end)
-    )
+    disputed = any(not m.startswith("scare quotes") for m in markers) or any(t.lower_ in settings["dispute_words"] for t in doc if not (span.start <= t.i < span.end))
     return disputed and not _attributed_in_sentence(doc, span, scan, lex)
 
 
@@ -610,9 +604,7 @@ def _chain_start(i: int, chain: list[int | None]) -> int:
     return i
 
 
-def _chain_quote_only(
-    i: int, chain: list[int | None], texts: Sequence[str], scans: Sequence[QuoteScan]
-) -> bool:
+def _chain_quote_only(i: int, chain: list[int | None], texts: Sequence[str], scans: Sequence[QuoteScan]) -> bool:
     members = [j for j, c in enumerate(chain) if c is not None and c == chain[i]] or [i]
     return all(is_quote_only(texts[j], scans[j]) for j in members)
 
@@ -656,9 +648,7 @@ def _apply_frame(claim: Claim, frame: Frame | None, speaker: str, own: bool) -> 
     claim.content = frame.content if own else clean_content(claim.text)
 
 
-def _inherit_continuation(
-    i: int, claims: list[Claim], chain: list[int | None], texts: Sequence[str], scans: Sequence[QuoteScan]
-) -> None:
+def _inherit_continuation(i: int, claims: list[Claim], chain: list[int | None], texts: Sequence[str], scans: Sequence[QuoteScan]) -> None:
     """A quotation with no attribution of its own continues the previous quoted speaker.
 
     News style opens a new paragraph of the same speaker's words with a quotation mark and no

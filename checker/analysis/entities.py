@@ -78,9 +78,7 @@ def _entries_from_extra(extra: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 def _merge_entry(table: dict[str, Any], key: str, entry: Mapping[str, Any]) -> None:
     """Add one entry; an alias that already names a known key joins that key (Kyiv Oblast -> kyiv)."""
     aliases = [key, *entry.get("aliases", [])]
-    key = next(
-        (table["alias_to_key"][normalise(a)] for a in aliases if normalise(a) in table["alias_to_key"]), key
-    )
+    key = next((table["alias_to_key"][normalise(a)] for a in aliases if normalise(a) in table["alias_to_key"]), key)
     for alias in aliases:
         table["alias_to_key"][normalise(alias)] = key
         if (alias[:1].isupper() or " " in alias) and (entry.get("label") or key in table["labels"]):
@@ -170,12 +168,7 @@ def _merge_name_fragments(spans: list[Span], particles: frozenset[str]) -> list[
     merged: list[Span] = []
     for span in sorted(spans, key=lambda s: s.start):
         prev = merged[-1] if merged else None
-        if (
-            prev is not None
-            and prev.label_ == "PERSON"
-            and prev.end == span.start
-            and prev[-1].lower_ in particles
-        ):
+        if prev is not None and prev.label_ == "PERSON" and prev.end == span.start and prev[-1].lower_ in particles:
             merged[-1] = Span(span.doc, prev.start, span.end, label="PERSON")
         else:
             merged.append(span)
@@ -275,9 +268,7 @@ def _resolve_surnames(entities: list[Entity], local: Mapping[str, str], corpus: 
     for ent in entities:
         if " " in ent.canonical or ent.label not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
-        full = local.get(ent.canonical) or (
-            corpus.get(ent.canonical) if ent.label in ("PERSON", "ORG") else None
-        )
+        full = local.get(ent.canonical) or (corpus.get(ent.canonical) if ent.label in ("PERSON", "ORG") else None)
         if full:
             ent.canonical, ent.label = full, "PERSON"
 

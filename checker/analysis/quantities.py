@@ -54,13 +54,7 @@ ABOUT_TOLERANCE = 0.10
 # Number words
 # ---------------------------------------------------------------------------------------------
 
-_UNITS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
+_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _ABBREV_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
@@ -112,14 +106,22 @@ def _parse_digits(num: str) -> float:
 # Nouns
 # ---------------------------------------------------------------------------------------------
 
-_IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child", "feet": "foot",
-              "police": "police", "personnel": "personnel", "staff": "staff"}
+_IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child", "feet": "foot", "police": "police", "personnel": "personnel", "staff": "staff"}
 _MEASURES = {
-    "km": "km", "kilometre": "km", "kilometer": "km", "kms": "km",
-    "mile": "mile", "metre": "m", "meter": "m",
-    "kg": "kg", "kilogram": "kg", "kilo": "kg",
-    "tonne": "tonne", "ton": "tonne",
-    "dollar": "USD", "euro": "EUR",
+    "km": "km",
+    "kilometre": "km",
+    "kilometer": "km",
+    "kms": "km",
+    "mile": "mile",
+    "metre": "m",
+    "meter": "m",
+    "kg": "kg",
+    "kilogram": "kg",
+    "kilo": "kg",
+    "tonne": "tonne",
+    "ton": "tonne",
+    "dollar": "USD",
+    "euro": "EUR",
 }
 
 
@@ -152,8 +154,7 @@ _STOP = set(
     said says say told tells died die fled flee left went came come got made took gave saw met
     remain remained remains stay stayed lost won ran fell""".split()
 )
-_MODIFIERS = {"more", "additional", "other", "new", "extra", "further", "fresh", "further", "armed",
-              "young", "old", "local", "foreign", "civilian", "military"}
+_MODIFIERS = {"more", "additional", "other", "new", "extra", "further", "fresh", "further", "armed", "young", "old", "local", "foreign", "civilian", "military"}
 
 
 def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
@@ -174,7 +175,7 @@ def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
             return None, pos
         word = w.group(0)
         low = word.lower()
-        nxt = re.match(r"\s+(?=[A-Za-z])", text[i + w.end():])
+        nxt = re.match(r"\s+(?=[A-Za-z])", text[i + w.end() :])
         if (low in _MODIFIERS or (word[0].isupper() and low not in _STOP)) and nxt:
             i += w.end() + nxt.end()
             continue
@@ -188,9 +189,11 @@ def _counted_noun(text: str, pos: int) -> tuple[str | None, int]:
 # Spans that are not quantities
 # ---------------------------------------------------------------------------------------------
 
-_MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|Jun(?:e|\.)?|"
-          r"Jul(?:y|\.)?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|"
-          r"Dec(?:ember|\.)?)(?![A-Za-z])")
+_MONTH = (
+    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|Jun(?:e|\.)?|"
+    r"Jul(?:y|\.)?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|"
+    r"Dec(?:ember|\.)?)(?![A-Za-z])"
+)
 _DATE_SPANS = re.compile(
     rf"{_MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?\s*\d{{4}})?"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s*\d{{4}})?"
@@ -205,17 +208,44 @@ _APPROX = [
     (r"(?:up\s+to|at\s+most|no\s+more\s+than|a\s+maximum\s+of)", "at_most"),
 ]
 _APPROX_RE = [(re.compile(rf"(?<![\w-])({p})\s+$", re.I), label) for p, label in _APPROX]
-_APPROX_AFTER = [(re.compile(r"\s+or\s+more\b|-plus\b|\+", re.I), "at_least"),
-                 (re.compile(r"\s+or\s+so\b|-odd\b", re.I), "about")]
-_NAME_OK = {"about", "around", "some", "nearly", "almost", "more", "over", "only", "just", "at",
-            "up", "fewer", "less", "under", "all", "roughly", "approximately", "the", "another",
-            "by", "with", "to", "for", "in", "of", "and", "estimated", "and", "than"}
+_APPROX_AFTER = [(re.compile(r"\s+or\s+more\b|-plus\b|\+", re.I), "at_least"), (re.compile(r"\s+or\s+so\b|-odd\b", re.I), "about")]
+_NAME_OK = {
+    "about",
+    "around",
+    "some",
+    "nearly",
+    "almost",
+    "more",
+    "over",
+    "only",
+    "just",
+    "at",
+    "up",
+    "fewer",
+    "less",
+    "under",
+    "all",
+    "roughly",
+    "approximately",
+    "the",
+    "another",
+    "by",
+    "with",
+    "to",
+    "for",
+    "in",
+    "of",
+    "and",
+    "estimated",
+    "and",
+    "than",
+}
 _SENT_END = re.compile(r"(?:[.!?][\"'”’)]*\s+|^)\s*$")
 
 
 def _approximator(text: str, start: int) -> tuple[str | None, int]:
     """The approximator right before ``start`` ("more than 1,000") and where it begins."""
-    head = text[max(0, start - 40):start]
+    head = text[max(0, start - 40) : start]
     for rx, label in _APPROX_RE:
         m = rx.search(head)
         if m:
@@ -226,7 +256,7 @@ def _approximator(text: str, start: int) -> tuple[str | None, int]:
 def _part_of_name(text: str, start: int) -> bool:
     """True for "Boeing 737", "Article 5": a number right after a Capitalised word that is not
     the first word of the sentence (those are usually approximators: "About 300")."""
-    m = re.search(r"([A-Z][A-Za-z]*)\s+$", text[max(0, start - 30):start])
+    m = re.search(r"([A-Z][A-Za-z]*)\s+$", text[max(0, start - 30) : start])
     if not m or m.group(1).lower() in _NAME_OK:
         return False
     before = text[: start - len(m.group(0))]
@@ -237,8 +267,7 @@ def _part_of_name(text: str, start: int) -> bool:
 # Extraction
 # ---------------------------------------------------------------------------------------------
 
-_VAGUE_BASE = {"dozens": (24, 99), "tens": (10, 99), "hundreds": (200, 999), "thousands": (2000, 9999),
-               "millions": (2e6, 1e7 - 1), "billions": (2e9, 1e10 - 1)}
+_VAGUE_BASE = {"dozens": (24, 99), "tens": (10, 99), "hundreds": (200, 999), "thousands": (2000, 9999), "millions": (2e6, 1e7 - 1), "billions": (2e9, 1e10 - 1)}
 _VAGUE_RE = re.compile(
     r"(?<![\w-])(?:(?P<several>several|a\s+few)\s+(?P<sscale>hundred|thousand|million|billion|dozen)"
     r"|(?P<head>dozens|tens|hundreds|thousands|millions|billions)"
@@ -263,8 +292,7 @@ _WORDS_RE = re.compile(
     re.I,
 )
 _CURRENCY_WORD = re.compile(r"\s+(dollars|euros|pounds\s+sterling)\b", re.I)
-_CURRENCY = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "dollars": "USD", "euros": "EUR",
-             "pounds sterling": "GBP"}
+_CURRENCY = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "dollars": "USD", "euros": "EUR", "pounds sterling": "GBP"}
 
 
 def _vague_bounds(text: str) -> tuple[float, float] | None:
@@ -365,8 +393,8 @@ def _numeric_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[i
         span = (m.start("cur") if m.group("cur") else m.start("num"), m.end())
         if _overlaps(span, taken):
             continue
-        rest = text[m.end():m.end() + 2]
-        hyphen_unit = re.match(rf"-{_DUR}", text[m.end():], re.I)  # "10-year"
+        rest = text[m.end() : m.end() + 2]
+        hyphen_unit = re.match(rf"-{_DUR}", text[m.end() :], re.I)  # "10-year"
         if re.match(r"[A-Za-z]|[-–]\d|\.\d|:\d|(?:st|nd|rd|th)\b", rest) and not hyphen_unit:
             continue  # "3D", "2-1", ordinal suffixes, clock times
         approx, qstart = _approximator(text, span[0])
@@ -401,7 +429,7 @@ def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[tuple[int,
         value = words_to_number(phrase) if re.search(r"[A-Za-z]", phrase) else None
         if value is None:
             continue
-        m_scale = re.match(r"\s+(percent|per\s?cent)(?![A-Za-z])", text[m.end():], re.I)
+        m_scale = re.match(r"\s+(percent|per\s?cent)(?![A-Za-z])", text[m.end() :], re.I)
         unit, factor, end = _unit_after(text, m.end(), None, m_scale.group(1) if m_scale else None)
         if m_scale:
             end = m.end() + m_scale.end()
@@ -454,7 +482,7 @@ def quantity_interval(q: Quantity) -> tuple[float, float]:
 
 
 def compare_quantities(a: Quantity, b: Quantity) -> str:
-    """"match" | "mismatch" | "incomparable".
+    """ "match" | "mismatch" | "incomparable".
 
     Different units are incomparable. Otherwise each side becomes an interval
     (:func:`quantity_interval`); overlapping intervals match, and so do intervals whose gap is
@@ -480,9 +508,4 @@ def quantity_conflicts(a_list: list[Quantity], b_list: list[Quantity]) -> list[t
     noun's lemma, so "300 soldiers" pairs with "500 soldiers" but not with "5 tanks". Bare numbers
     (unit None) are never paired: without a noun there is no evidence they measure the same thing.
     """
-    return [
-        (a, b)
-        for a in a_list
-        for b in b_list
-        if a.unit is not None and a.unit == b.unit and compare_quantities(a, b) == "mismatch"
-    ]
+    return [(a, b) for a in a_list for b in b_list if a.unit is not None and a.unit == b.unit and compare_quantities(a, b) == "mismatch"]

@@ -112,8 +112,10 @@ def _ref(text: str, span: Span | Callable[[], Span] | None, granularity: str) ->
 # ---------------------------------------------------------------------------------------------
 
 # A weekday, month name or relative day, as the start of a time expression (for lookaheads).
-_TIME_WORD = (r"(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-              r"|today|tonight|tomorrow")
+_TIME_WORD = (
+    r"(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"|today|tonight|tomorrow"
+)
 _FUTURE = re.compile(
     r"\b(?:will|shall|won't|wo\s+n't"
     r"|(?:is|are|am)\s+(?:due|set|scheduled|expected|going|slated|poised|planning)\s+to"
@@ -138,8 +140,7 @@ _PAST = re.compile(
     r"agreed|[a-z]{3,}ed)\b",
     re.I,
 )
-_NOT_PAST = {"hundred", "united", "indeed", "need", "speed", "seed", "proceed", "exceed", "succeed",
-             "breed", "feed", "sacred", "naked", "wicked", "beloved", "embed"}
+_NOT_PAST = {"hundred", "united", "indeed", "need", "speed", "seed", "proceed", "exceed", "succeed", "breed", "feed", "sacred", "naked", "wicked", "beloved", "embed"}
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“‘'(]?[A-Z])|\n")
 
 
@@ -155,9 +156,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # lifted", "in hopes of being allowed") or as an adjective before a noun ("13,000 unaccompanied
 # children", "the armed men"): neither says that the time expression lies in the past.
 _BE_BEFORE = re.compile(r"\b(?:is|are|am|be|being|isn't|aren't)\s+(?:(?:not|also|still|now)\s+)?$", re.I)
-_DET_BEFORE = re.compile(
-    r"(?:\b(?:a|an|the|its|their|our|my|your|his|these|those|every|such|no)|\d[\d,.]*)\s+$", re.I
-)
+_DET_BEFORE = re.compile(r"(?:\b(?:a|an|the|its|their|our|my|your|his|these|those|every|such|no)|\d[\d,.]*)\s+$", re.I)
 _FUNCTION_AFTER = re.compile(
     r"\s*(?:$|[^\w\s]|(?:the|a|an|in|on|at|by|to|for|with|from|of|and|or|but|that|this|it|as|into|over|"
     r"after|before|since|until|during|about|him|her|them|us|me|his|their|its|our)\b)",
@@ -173,7 +172,7 @@ def _is_past_cue(text: str, m: re.Match[str]) -> bool:
         return False
     if not word.endswith("ed"):
         return True
-    before = text[max(0, m.start() - 30):m.start()]
+    before = text[max(0, m.start() - 30) : m.start()]
     if _BE_BEFORE.search(before):
         return False
     return not (_DET_BEFORE.search(before) and not _FUNCTION_AFTER.match(text, m.end()))
@@ -184,17 +183,13 @@ def _cues(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
 
     The patterns run on the whole text (their lookaheads may look past ``hi`` at the time
     expression itself: "expected Friday"); cues must lie within lo..hi."""
-    found = [
-        (m.start(), m.end(), "past" if _WAS_BEFORE.search(text[max(0, m.start() - 20):m.start()]) else "future")
-        for m in _FUTURE.finditer(text, lo)
-        if m.end() <= hi
-    ]
+    found = [(m.start(), m.end(), "past" if _WAS_BEFORE.search(text[max(0, m.start() - 20) : m.start()]) else "future") for m in _FUTURE.finditer(text, lo) if m.end() <= hi]
     found += [(m.start(), m.end(), "past") for m in _PAST.finditer(text, lo, hi) if _is_past_cue(text, m)]
     return found
 
 
 def tense_of(text: str, start: int, end: int) -> str | None:
-    """"future" | "past" | None for the time expression at text[start:end].
+    """ "future" | "past" | None for the time expression at text[start:end].
 
     "by" right before the expression is a deadline, so future unless the sentence is in the past
     perfect ("by May 23", but "by March 3 the army had withdrawn"). Otherwise the cue that ends
@@ -203,7 +198,7 @@ def tense_of(text: str, start: int, end: int) -> str | None:
     the sentence has no cue at all.
     """
     s, e = _sentence_bounds(text, start, end)
-    if re.search(r"\bby\s+$", text[max(0, start - 4):start], re.I):
+    if re.search(r"\bby\s+$", text[max(0, start - 4) : start], re.I):
         return "past" if re.search(r"\bhad\b", text[s:e], re.I) else "future"
     before = _cues(text, s, start)
     if before:
@@ -234,6 +229,7 @@ def _weekday_date(pub: date, weekday: int, tense: str | None, modifier: str | No
 def _nearest_year(pub: date, month: int, day: int, tense: str | None) -> int:
     """Year for a month (and day) written without one: the next occurrence for future tense,
     the latest past one for past tense, the nearest one when the sentence has no tense cue."""
+
     def key(y: int) -> date:
         return date(y, month, min(day, 28))
 
@@ -284,8 +280,7 @@ def _explicit_date(candidate: str, pub: date | None, tense: str | None) -> date 
         parsed = dateparser.parse(
             candidate,
             languages=["en"],
-            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period",
-                      "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False},
+            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period", "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False},
         )
     except (OverflowError, ValueError) as exc:
         raise _Unrepresentable(candidate) from exc
@@ -337,14 +332,18 @@ def _count(phrase: str) -> int | None:
 # Each pattern has a group "x", the expression as reported (prepositions such as "on" left out).
 # ---------------------------------------------------------------------------------------------
 
-_MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|Jun(?:e|\.)?|"
-          r"Jul(?:y|\.)?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|"
-          r"Dec(?:ember|\.)?)(?![A-Za-z])")
+_MONTH = (
+    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|Jun(?:e|\.)?|"
+    r"Jul(?:y|\.)?|Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|"
+    r"Dec(?:ember|\.)?)(?![A-Za-z])"
+)
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 # A count: digits (with thousands separators; a decimal is matched whole so that "1.5" is never
 # read as "5"), or a phrase of number words ("nine thousand", "twenty-five", "a hundred").
-_NUM = (rf"(?P<n>(?<![\w.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?![\d,]*\d)"
-        rf"|(?:an?\s+)?(?:{NUMBER_WORDS_PATTERN})|an?)")
+_NUM = (
+    rf"(?P<n>(?<![\w.,])(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?![\d,]*\d)"
+    rf"|(?:an?\s+)?(?:{NUMBER_WORDS_PATTERN})|an?)"
+)
 _PRE_MONTH = r"(?i:in|since|by|until|till|from|during|through|throughout|of|before|after|to)"
 
 Handler = Callable[[re.Match[str], str, "date | None"], "TimeRef | None"]
@@ -390,17 +389,17 @@ def _h_month(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
 
 
 def _h_weekday(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
-    if re.search(r"\b(?:every|each)\s+$", text[max(0, m.start() - 8):m.start()], re.I):
+    if re.search(r"\b(?:every|each)\s+$", text[max(0, m.start() - 8) : m.start()], re.I):
         return None  # recurring, not one day
     if pub is None:
         return _ref(m.group("x"), None, "day")
     mod = (m.group("mod") or "").lower() or None
     weekday = _WEEKDAYS.index(m.group("day").lower())
     tense = tense_of(text, m.start("x"), m.end("x"))
-    if re.match(r"['’]s\b", text[m.end("x"):]) and mod not in ("next", "this"):
+    if re.match(r"['’]s\b", text[m.end("x") :]) and mod not in ("next", "this"):
         # "after Wednesday's vote" names an event already known: the most recent such day,
         # unless it is announced as coming ("ahead of Friday's vote", "the upcoming Friday's").
-        before = text[max(0, m.start() - 20):m.start()]
+        before = text[max(0, m.start() - 20) : m.start()]
         ahead = re.search(r"\b(?:ahead\s+of|upcoming|coming)\s+(?:the\s+)?$", before, re.I)
         tense = "future" if ahead else "past"
     return _ref(m.group("x"), lambda: _day(_weekday_date(pub, weekday, tense, mod)), "day")
@@ -418,7 +417,7 @@ def _h_relative_day(m: re.Match[str], text: str, pub: date | None) -> TimeRef | 
 
 
 def _h_past_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
-    """"the past week", "over the last month": the span ending at publication ("week" for the
+    """ "the past week", "over the last month": the span ending at publication ("week" for the
     past week, so it compares like the other week expressions; "range" for longer spans)."""
     unit = m.group("u").lower()
     if pub is None:
@@ -428,7 +427,7 @@ def _h_past_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | Non
 
 
 def _h_next_span(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
-    """"in the next 6 months", "over the coming two weeks": the span starting at publication."""
+    """ "in the next 6 months", "over the coming two weeks": the span starting at publication."""
     n, unit = _count(m.group("n")), m.group("u").lower()
     if n is None:
         return None
@@ -443,7 +442,7 @@ def _delta(unit: str, n: int) -> relativedelta:
 
 
 def _h_named_period(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
-    """"this/last/next week|month|year" as calendar periods (ISO weeks)."""
+    """ "this/last/next week|month|year" as calendar periods (ISO weeks)."""
     which, unit = m.group("w").lower(), m.group("u").lower()
     if pub is None:
         return _ref(m.group("x"), None, unit)
@@ -481,7 +480,7 @@ def _h_ago(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
 
 
 def _h_duration(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
-    """"three years", "for a year": a range of that length ending at publication; "in/within
+    """ "three years", "for a year": a range of that length ending at publication; "in/within
     N years" with a future cue ("will be safe in 10000 years") starts at publication instead
     (without one, "the first time in three years" looks back)."""
     n_text = m.group("n").lower()
@@ -500,8 +499,8 @@ def _h_duration(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None
 
 
 def _h_year(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
-    after = text[m.end("x"):m.end("x") + 2]
-    possessive = re.search(r"['’]s\s+$", text[max(0, m.start("x") - 4):m.start("x")])
+    after = text[m.end("x") : m.end("x") + 2]
+    possessive = re.search(r"['’]s\s+$", text[max(0, m.start("x") - 4) : m.start("x")])
     if not (m.group("pre") or possessive or re.match(r"$|[^\w\s-]", after)):
         return None  # "2000 troops" is a count, not a year; "in 2000", "Russia's 2022 war" are years
     return _ref(m.group("x"), _year_span(int(m.group("x"))), "year")
@@ -509,36 +508,49 @@ def _h_year(m: re.Match[str], text: str, pub: date | None) -> TimeRef | None:
 
 _RULES: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(r"\b(?P<x>\d{4}-\d{2}-\d{2})\b"), _h_iso),
-    (re.compile(
-        rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?![\d:])(?:,?\s*\d{{4}}(?!\d))?"
-        rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?i:of)\s+)?{_MONTH}(?:,?\s*\d{{4}}(?!\d))?))"
-    ), _h_explicit),
+    (
+        re.compile(
+            rf"(?P<x>(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?![\d:])(?:,?\s*\d{{4}}(?!\d))?"
+            rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:(?i:of)\s+)?{_MONTH}(?:,?\s*\d{{4}}(?!\d))?))"
+        ),
+        _h_explicit,
+    ),
     (re.compile(rf"(?P<x>(?:(?i:early|mid|late)[\s-]+)?(?P<mon>{_MONTH}),?\s+(?P<y>\d{{4}}))(?!\d)"), _h_month_year),
-    (re.compile(
-        rf"(?:\b(?P<pre>{_PRE_MONTH})\s+)?(?P<x>(?:(?P<mod>(?i:earlier|later|early|mid|late|last|next|this))"
-        rf"[\s-]+(?:(?i:in|this)\s+)?)?(?P<mon>{_MONTH}))(?![\s,]*\d)"
-    ), _h_month),
-    (re.compile(rf"\b(?P<x>(?:(?P<mod>(?i:last|next|this|later|earlier))\s+)?(?P<day>{_WEEKDAY}))(?![A-Za-z])"),
-     _h_weekday),
+    (
+        re.compile(
+            rf"(?:\b(?P<pre>{_PRE_MONTH})\s+)?(?P<x>(?:(?P<mod>(?i:earlier|later|early|mid|late|last|next|this))"
+            rf"[\s-]+(?:(?i:in|this)\s+)?)?(?P<mon>{_MONTH}))(?![\s,]*\d)"
+        ),
+        _h_month,
+    ),
+    (re.compile(rf"\b(?P<x>(?:(?P<mod>(?i:last|next|this|later|earlier))\s+)?(?P<day>{_WEEKDAY}))(?![A-Za-z])"), _h_weekday),
     (re.compile(r"\b(?P<x>today|tonight|yesterday|tomorrow)\b", re.I), _h_relative_day),
-    (re.compile(r"\b(?P<x>(?:(?:over|in|during|within)\s+)?the\s+(?:last|past)\s+(?P<u>week|month|year))\b", re.I),
-     _h_past_span),
+    (re.compile(r"\b(?P<x>(?:(?:over|in|during|within)\s+)?the\s+(?:last|past)\s+(?P<u>week|month|year))\b", re.I), _h_past_span),
     (re.compile(rf"\b(?P<x>{_NUM}\s+(?P<u>days?|weeks?|months?|years?)\s+ago)\b", re.I), _h_ago),
     (re.compile(r"\b(?P<x>(?P<w>this|last|previous|next|coming)\s+(?P<u>week|month|year))\b", re.I), _h_named_period),
-    (re.compile(
-        rf"\b(?P<x>(?:(?:over|in|during|within|for)\s+)?(?:the\s+)?(?:next|coming)\s+{_NUM}\s+"
-        r"(?P<u>day|week|month|year|decade)s?)\b",
-        re.I,
-    ), _h_next_span),
-    (re.compile(
-        rf"(?:\b(?P<pre>for|in|within|(?:over\s+)?the\s+(?:past|last))\s+)?\b(?P<x>{_NUM}\s+(?P<u>day|week|month|year|decade)s?)\b"
-        r"(?!\s+(?:ago|old|later|earlier|after|before|from|on)\b)(?!-)",
-        re.I,
-    ), _h_duration),
-    (re.compile(
-        r"(?:\b(?P<pre>(?i:in|since|by|until|till|from|during|through|throughout|of|before|after|early|mid|late|"
-        r"the|and|or|to))[\s-]+)?(?<![\w$€£,.-])(?P<x>1[89]\d\d|20\d\d)(?![\d%]|[.,]\d|s\b)"
-    ), _h_year),
+    (
+        re.compile(
+            rf"\b(?P<x>(?:(?:over|in|during|within|for)\s+)?(?:the\s+)?(?:next|coming)\s+{_NUM}\s+"
+            r"(?P<u>day|week|month|year|decade)s?)\b",
+            re.I,
+        ),
+        _h_next_span,
+    ),
+    (
+        re.compile(
+            rf"(?:\b(?P<pre>for|in|within|(?:over\s+)?the\s+(?:past|last))\s+)?\b(?P<x>{_NUM}\s+(?P<u>day|week|month|year|decade)s?)\b"
+            r"(?!\s+(?:ago|old|later|earlier|after|before|from|on)\b)(?!-)",
+            re.I,
+        ),
+        _h_duration,
+    ),
+    (
+        re.compile(
+            r"(?:\b(?P<pre>(?i:in|since|by|until|till|from|during|through|throughout|of|before|after|early|mid|late|"
+            r"the|and|or|to))[\s-]+)?(?<![\w$€£,.-])(?P<x>1[89]\d\d|20\d\d)(?![\d%]|[.,]\d|s\b)"
+        ),
+        _h_year,
+    ),
 ]
 
 

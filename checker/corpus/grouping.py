@@ -74,8 +74,7 @@ NO_DATE = -(2**40)  # day number standing for "undated"
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+|\n+")
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc corp co ltd no vs v etc jan feb mar apr jun jul aug "
-    "sep sept oct nov dec u.s u.k u.n d.c a.m p.m".split()
+    "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc corp co ltd no vs v etc jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n d.c a.m p.m".split()
 )
 _NAME = re.compile(r"(?<![\w'’&-])(?:[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z][a-z]*[A-Z][A-Za-z]*|[A-Z]{2,})(?![\w&-])")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -317,9 +316,7 @@ def date_vectors(days: np.ndarray) -> np.ndarray:
     return out
 
 
-def combined_vectors(
-    embeddings: np.ndarray, names: np.ndarray, days: np.ndarray, name_weight: float, date_weight: float
-) -> np.ndarray:
+def combined_vectors(embeddings: np.ndarray, names: np.ndarray, days: np.ndarray, name_weight: float, date_weight: float) -> np.ndarray:
     """One unit vector per article whose dot products are the combined similarity.
 
     Dated: ``[sqrt(1 - wn - wd) e, sqrt(wn) n, sqrt(wd) d]`` with ``d`` from :func:`date_vectors`.

@@ -161,9 +161,7 @@ def load_corpus(path: Path | str, *, max_text_chars: int = MAX_TEXT_CHARS) -> Co
         return load_folder(path, max_text_chars=max_text_chars)
     if path.suffix.lower() in JSONL_SUFFIXES:
         return load_jsonl(path, max_text_chars=max_text_chars)
-    raise InputError(
-        f"{path}: a corpus is a folder of article files or a JSON Lines file ({', '.join(JSONL_SUFFIXES)})"
-    )
+    raise InputError(f"{path}: a corpus is a folder of article files or a JSON Lines file ({', '.join(JSONL_SUFFIXES)})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,9 +312,7 @@ def load_folder(folder: Path | str, *, max_text_chars: int = MAX_TEXT_CHARS) -> 
         except InputError as exc:
             errors.append(RecordError(str(path), None, str(exc).removeprefix(f"{path}: ")))
             continue
-        articles.append(
-            Article(id=rel, outlet=doc.source, date=doc.date, title=doc.title, text=body_text(doc), origin=str(path), document=doc)
-        )
+        articles.append(Article(id=rel, outlet=doc.source, date=doc.date, title=doc.title, text=body_text(doc), origin=str(path), document=doc))
     return CorpusLoad(articles, errors)
 
 

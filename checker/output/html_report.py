@@ -231,9 +231,7 @@ def _paragraph_bounds(text: str, start: int, end: int, sep: re.Pattern[str]) -> 
     return out
 
 
-def document_paragraphs(
-    doc: Document, marks: dict[str, ClaimMark], tips: dict[str, str] | None = None
-) -> tuple[list[Paragraph], list[str]]:
+def document_paragraphs(doc: Document, marks: dict[str, ClaimMark], tips: dict[str, str] | None = None) -> tuple[list[Paragraph], list[str]]:
     """The body text of ``doc`` as paragraphs of pieces, linked claims wrapped.
 
     The shown text is the union of ``body_spans`` and the spans of the linked claims (a finding
@@ -265,9 +263,7 @@ def document_paragraphs(
         last_end = e
 
     body = list(doc.body_spans) if doc.body_spans else [(0, n)]
-    regions = _merge(
-        [(max(0, min(s, n)), max(0, min(e, n))) for s, e in body] + [(s, e) for s, e, _ in placed]
-    )
+    regions = _merge([(max(0, min(s, n)), max(0, min(e, n))) for s, e in body] + [(s, e) for s, e, _ in placed])
     sep = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
 
     paragraphs: list[Paragraph] = []
@@ -336,13 +332,7 @@ def json_for_script(data: Any) -> Markup:
     same; so no ``</script>``, ``<!--`` or ``]]>`` can appear. U+2028/2029 are escaped too.
     """
     text = json.dumps(_jsonable(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)
 
 
