@@ -12,6 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 FT = FIXTURES / "riyadh-talks-ft-2025-02-17.txt"
 AFP = FIXTURES / "riyadh-followup-afp-2025-02-24.txt"
+#: The four PAC dev story pairs the tests use (fixtures/pac, fixtures/README.md): two about gun
+#: bills a fortnight apart. fixtures/pac holds more stories; tests that need a fixed set name these.
+PAC_STORIES = {
+    "senate-gun-bill": ("story-101-nbc-news.txt", "story-101-washington-examiner.txt"),
+    "title-42": ("story-107-nbc-news.txt", "story-107-new-york-post.txt"),
+    "house-gun-bill": ("story-116-the-daily-caller.txt", "story-116-the-guardian.txt"),
+    "cook-inlet": ("story-99-cbs-news.txt", "story-99-fox-business.txt"),
+}
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -22,21 +22,13 @@ from checker.corpus.records import (
 )
 from checker.errors import InputError
 from checker.segment import segment
+from conftest import PAC_STORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 PAC = ROOT / "fixtures" / "pac"
 FNC1 = ROOT / "tests" / "data" / "corpus" / "fnc1"
 HTML = ROOT / "tests" / "data" / "ingest" / "article.html"
-ORIGINAL_PAC = [  # the eight tracked fixture articles (four PAC dev stories)
-    "story-101-nbc-news.txt",
-    "story-101-washington-examiner.txt",
-    "story-107-nbc-news.txt",
-    "story-107-new-york-post.txt",
-    "story-116-the-daily-caller.txt",
-    "story-116-the-guardian.txt",
-    "story-99-cbs-news.txt",
-    "story-99-fox-business.txt",
-]
+ORIGINAL_PAC = sorted(name for pair in PAC_STORIES.values() for name in pair)  # the eight articles of the four stories
 
 
 def body(name: str) -> str:

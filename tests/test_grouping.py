@@ -24,16 +24,11 @@ from checker.corpus.grouping import (
     story_text,
 )
 from checker.corpus.records import load_corpus
+from conftest import PAC_STORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 PAC = ROOT / "fixtures" / "pac"
 FNC1 = ROOT / "tests" / "data" / "corpus" / "fnc1"
-PAC_STORIES = {  # four PAC dev stories (fixtures/README.md): two about gun bills, a fortnight apart
-    "senate-gun-bill": ("story-101-nbc-news.txt", "story-101-washington-examiner.txt"),
-    "title-42": ("story-107-nbc-news.txt", "story-107-new-york-post.txt"),
-    "house-gun-bill": ("story-116-the-daily-caller.txt", "story-116-the-guardian.txt"),
-    "cook-inlet": ("story-99-cbs-news.txt", "story-99-fox-business.txt"),
-}
 
 
 @pytest.fixture(scope="session")
