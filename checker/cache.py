@@ -338,14 +338,16 @@ def folder_signature(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def model_identity(kind: str, name: str | None) -> tuple[str, str]:
-    """(display name, cache identity) of a model from the registry, a local folder or the hub."""
+def model_identity(kind: str, name: str | None, dtype: str | None = None) -> tuple[str, str]:
+    """(display name, cache identity) of a model from the registry, a local folder or the hub.
+
+    ``dtype``: the NLI number format asked for (the ``nli_dtype`` setting; default "auto")."""
     from checker.nli import precision_tag
     from checker.registry import resolve
 
     ref = resolve(kind, name)
     # NLI probabilities depend on the device kind and number format the model runs in
-    tag = f":{precision_tag(quantize=ref.quantize)}" if kind == "nli" else ""
+    tag = f":{precision_tag(quantize=ref.quantize, dtype=dtype)}" if kind == "nli" else ""
     if not ref.local:
         return ref.name, f"{kind}:{FORMAT}:hub:{ref.location}{tag}"
     return ref.name, f"{kind}:{FORMAT}:{ref.name}:{folder_signature(Path(ref.location))}{tag}"
@@ -458,7 +460,7 @@ def cached_models(settings: Settings) -> tuple[CachedEmbedder, CachedNLI]:
 
     cache = open_cache(settings.cache_dir)
     emb_name, emb_id = model_identity("embedding", settings.embedding_model)
-    nli_name, nli_id = model_identity("nli", settings.nli_model)
+    nli_name, nli_id = model_identity("nli", settings.nli_model, settings.nli_dtype)
     embedder = CachedEmbedder(lambda: embed.load_embedder(settings.embedding_model), cache, model_id=emb_id, name=emb_name)
-    backend = CachedNLI(lambda: nli.load_nli(settings.nli_model), cache, model_id=nli_id, name=nli_name)
+    backend = CachedNLI(lambda: nli.load_nli(settings.nli_model, dtype=settings.nli_dtype), cache, model_id=nli_id, name=nli_name)
     return embedder, backend

@@ -30,6 +30,7 @@ from checker.errors import SettingsError
 from checker.rules import RULES
 
 FailOn = Literal["error", "warning", "info", "none"]
+NliDtype = Literal["auto", "float32", "bfloat16", "float16"]
 FAIL_ON_CHOICES: tuple[str, ...] = ("error", "warning", "info", "none")
 CONFIG_FILES = ("factcheck.toml", "pyproject.toml")  # checked in this order in each directory
 TABLE = "[tool.factcheck]"
@@ -53,6 +54,10 @@ class Settings(BaseModel):
     # -- models
     nli_model: str = Field("default", description="NLI model: a registry name (models/registry.json), a local folder or a hub name.")
     embedding_model: str = Field("default", description="Sentence-embedding model used for alignment (same forms as nli_model).")
+    nli_dtype: NliDtype = Field(
+        "auto",
+        description="Number format of NLI inference: auto (bfloat16 where the CPU has native BF16 or on CUDA, float32 elsewhere), or float32 / bfloat16 / float16 to force one.",
+    )
 
     # -- alignment (checker/align.py)
     align_min_similarity: float = _unit(0.45, "Cosine similarity below which two claims are never aligned.")
@@ -74,6 +79,18 @@ class Settings(BaseModel):
     dispute_link_similarity: float = _unit(0.75, "Similarity from which an attributed claim is linked to a dispute (FC103) without sharing the disputed verb.")
     support_threshold: float = Field(0.0, ge=-1.0, le=1.0, description="checker.score: the score below which a claim is not supported (fit it with `factcheck calibrate`).")
 
+    # -- word-level edits between near-verbatim sentences (checker/analysis/edits.py)
+    edit_min_word_ratio: float = _unit(0.80, "Word-sequence match ratio (quote-insensitive) from which two sentences are a copy whose edits are judged.")
+    edit_min_shared_words: int = Field(5, ge=1, description="A shorter copy also counts when one span changed and at least this many words around it are the same.")
+    edit_max_span_words: int = Field(4, ge=1, description="Longest replaced span (words) of such a one-span copy.")
+    edit_predicate_nli_contradiction: float = Field(
+        1.01,
+        ge=0.0,
+        le=1.01,
+        description="NLI contradiction of a minimal pair (lower of both directions) from which an unexplained replaced span is a predicate turned into its opposite; above 1: off (the shipped model reads nearly any one-word change as a contradiction).",
+    )
+    edit_synonym_entailment: float = _unit(0.50, "Entailment both ways from which a replaced span is a synonym (silent).")
+
     # -- what is reported
     fail_on: FailOn = Field("error", description="Lowest severity that makes the exit code 1 (`none`: never).")
     select: list[str] = Field(default_factory=list, description="Rule codes, prefixes (FC1) or names to report; empty: all.")
@@ -85,6 +102,9 @@ class Settings(BaseModel):
 
     # -- input and environment
     max_file_mb: float = Field(10, gt=0, description="Documents larger than this (MB of 10^6 bytes) are refused.")
+    max_claim_chars: int = Field(
+        2000, ge=200, description="A sentence longer than this (a run-on line without punctuation) is split into pieces at word boundaries, with a report warning."
+    )
     aliases: dict[str, list[str]] = Field(default_factory=dict, description='Extra entity aliases: canonical name -> other names ({"kyiv" = ["Kiev"]}).')
     cache_dir: str = Field(
         "",

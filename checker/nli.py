@@ -7,7 +7,7 @@ read from the model's ``config.id2label``, never assumed, so any MNLI-style mode
 disk works. Hub names load from the local Hugging Face cache when the hub is unreachable
 (checker.registry.hub_offline), so no run waits on download retries.
 
-Number format, decided here and only here (:func:`compute_dtype`, setting :data:`NLI_DTYPE`):
+Number format, decided here and only here (:func:`compute_dtype`, setting ``nli_dtype``):
 bfloat16 autocast on CPUs with native BF16 (AVX-512 BF16 / AMX) and on CUDA (float16 on GPUs
 without bf16), float32 elsewhere: without the instructions torch emulates bf16 and is slower.
 The cache keys NLI results by :func:`precision_tag` (device kind + format), so results of
@@ -41,10 +41,6 @@ Probs = dict[str, float]
 Progress = Callable[[int, int], None]
 QUANTIZE_MODES = ("dynamic-int8",)
 NLI_DTYPES = ("auto", "float32", "bfloat16", "float16")
-# setting: nli_dtype — the number format of NLI inference: "auto" (bfloat16 where the CPU has native
-# BF16 or on CUDA, float32 elsewhere) or one of "float32" / "bfloat16" / "float16" to force it.
-# FACTCHECK_NLI_DTYPE sets it from the environment until it moves into Settings.
-NLI_DTYPE = os.environ.get("FACTCHECK_NLI_DTYPE", "auto")
 # setting: nli_pad_multiple — in bfloat16/float16 every pair is padded to a multiple of this many
 # tokens and batched only with pairs of the same padded length, so results stay batch-invariant.
 PAD_MULTIPLE = 16
@@ -133,11 +129,11 @@ _GPU_NODES = ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")
 def compute_dtype(device: str | None = None, dtype: str | None = None, quantize: str | None = None) -> str:
     """The number format NLI runs in: "float32", "bfloat16" or "float16" (the last two by autocast).
 
-    ``dtype`` (default :data:`NLI_DTYPE`): "auto" is bfloat16 on CPUs with native BF16 and on CUDA
+    ``dtype`` (the ``nli_dtype`` setting; default "auto"): "auto" is bfloat16 on CPUs with native BF16 and on CUDA
     GPUs that support it (float16 on older GPUs), float32 elsewhere; "float32" / "bfloat16" /
     "float16" force one (bfloat16 on a CPU without it is emulated: correct but slow). The int8
     model computes in its own format, so it reports "int8-dynamic"."""
-    choice = (dtype or NLI_DTYPE).lower()
+    choice = (dtype or "auto").lower()
     if choice not in NLI_DTYPES:
         raise ModelError(f"unknown NLI dtype {dtype!r}; expected one of {list(NLI_DTYPES)}")
     device = device or default_device()
@@ -277,7 +273,7 @@ def load_nli(name: str | None = None, *, device: str | None = None, quantize: st
 
     ``quantize``: by default the registry entry's ``quantize`` field (none for paths and hub names);
     ``"dynamic-int8"`` or ``None`` overrides it. Quantization applies on CPU only.
-    ``dtype``: "auto" (default, :data:`NLI_DTYPE`), "float32", "bfloat16" or "float16"."""
+    ``dtype``: "auto" (default; the ``nli_dtype`` setting), "float32", "bfloat16" or "float16"."""
     ref = resolve("nli", name)
     if ref.backend != "hf-sequence-classification":
         raise ModelError(f"unknown NLI backend {ref.backend!r} for model {ref.name!r}")

@@ -66,13 +66,13 @@ def load(paths: Sequence[Path], dates: Sequence[date | None] | None, settings: S
     return [load_document(Path(p), doc_id(i), date_override=when[i], max_bytes=max_bytes) for i, p in enumerate(paths)]
 
 
-def segment(docs: list[Document]) -> list[Document]:
+def segment(docs: list[Document], settings: Settings) -> list[Document]:
     """Sentences with offsets; ``factcheck: ignore`` comments are instructions, not claims."""
     from checker.segment import segment as split
     from checker.suppress import strip_directives
 
     for doc in docs:
-        split(doc)
+        split(doc, settings.max_claim_chars)
         strip_directives(doc)
         if not doc.claims:
             raise InputError(f"{doc.path}: no sentences found in the article body")
@@ -159,7 +159,7 @@ def models(settings: Settings) -> tuple[Any, Any]:
     from checker.embed import load_embedder
     from checker.nli import load_nli
 
-    return load_embedder(settings.embedding_model), load_nli(settings.nli_model)
+    return load_embedder(settings.embedding_model), load_nli(settings.nli_model, dtype=settings.nli_dtype)
 
 
 def _overlong(candidates: Sequence[Candidate], settings: Settings | None) -> list[str]:
@@ -199,7 +199,7 @@ def mode_for(job: Job, docs: list[Document]) -> Mode:
 
 def judge_job(job: Job, settings: Settings, progress: Progress | None = None) -> Report:
     """The in-process engine: every stage from ``load`` to ``judge`` (no post-processing)."""
-    docs = segment(load(job.paths, job.dates, settings))
+    docs = segment(load(job.paths, job.dates, settings), settings)
     return judge_documents(docs, mode_for(job, docs), settings, progress)
 
 
@@ -284,7 +284,7 @@ def load_documents(paths: Sequence[Path], dates: Sequence[date | None] | None = 
     settings = settings or Settings()
     job = Job(tuple(Path(p) for p in paths), "compare", 0, tuple(dates) if dates is not None else None)
     check_inputs(job, settings, minimum=1)
-    return segment(load(job.paths, job.dates, settings))
+    return segment(load(job.paths, job.dates, settings), settings)
 
 
 def compare_documents(docs: list[Document], settings: Settings | None = None, progress: Progress | None = None) -> Report:

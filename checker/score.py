@@ -171,8 +171,8 @@ def score_claims(
             raise InputError(f"item {n + 1}: the document is empty")
         key = (document, when)
         if key not in sources:
-            sources[key] = _Source(_text_document(document, "b", when, f"item {n + 1} document"))
-        claims_docs.append(_text_document(claim, "a", when, f"item {n + 1} claim"))
+            sources[key] = _Source(_text_document(document, "b", when, f"item {n + 1} document", settings.max_claim_chars))
+        claims_docs.append(_text_document(claim, "a", when, f"item {n + 1} claim", settings.max_claim_chars))
     if progress:
         progress("analysis", 0, len(sources) + len(claims_docs))
     analyse([s.doc for s in sources.values()] + claims_docs, settings)
@@ -211,12 +211,12 @@ def score_claims(
 # -- loading --------------------------------------------------------------------------------------
 
 
-def _text_document(text: str, doc_id: str, when: date | None, name: str) -> Document:
+def _text_document(text: str, doc_id: str, when: date | None, name: str, max_chars: int) -> Document:
     from checker.documents import document_from_text
     from checker.segment import segment
 
     doc = document_from_text(text, doc_id, date=when, name=name)
-    segment(doc)
+    segment(doc, max_chars)
     if not doc.claims:
         raise InputError(f"{name}: no sentences found")
     return doc

@@ -29,6 +29,7 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from checker.config import Settings
 from checker.documents import html_chars
 from checker.types import Claim, Document
 
@@ -68,7 +69,8 @@ SENTENCE_STARTERS = frozenset(
     "Many Most Both Officials Critics".split()
 )
 ORPHAN_MAX_WORDS = 2  # a quoted tail this short stays with the sentence before it
-MAX_CLAIM_CHARS = 2000  # setting: max_claim_chars — a longer sentence is split into pieces (rule 4)
+#: Rule 4's default limit when no settings are given: the ``max_claim_chars`` setting's default.
+MAX_CLAIM_CHARS: int = Settings.model_fields["max_claim_chars"].default
 # pysbd's cost grows faster than linearly with its input (each abbreviation it meets is another
 # pass over the whole string: 20,000 characters of run-on text take 3 s, a megabyte never ends), so
 # a longer block is given to it in windows that end at a sentence-end candidate.
@@ -97,8 +99,10 @@ class _Block:
         return " ".join(self.text[i:j].split())
 
 
-def segment(doc: Document) -> list[Claim]:
-    """Split ``doc.body_spans`` into sentence claims, store them in ``doc.claims`` and return them."""
+def segment(doc: Document, max_chars: int | None = None) -> list[Claim]:
+    """Split ``doc.body_spans`` into sentence claims, store them in ``doc.claims`` and return them.
+
+    ``max_chars``: rule 4's limit (the ``max_claim_chars`` setting; default :data:`MAX_CLAIM_CHARS`)."""
     import pysbd  # deferred: importing pysbd compiles many regexes
 
     splitter = pysbd.Segmenter(language="en", clean=False, char_span=True)
@@ -106,7 +110,7 @@ def segment(doc: Document) -> list[Claim]:
     cut: list[tuple[int, int]] = []  # (length, pieces) of each overlong sentence
     for start, end in doc.body_spans:
         block = _block(doc, start, end)
-        for i, j, heading in split_block(block.text, splitter, cut=cut):
+        for i, j, heading in split_block(block.text, splitter, max_chars=max_chars, cut=cut):
             s, e = block.raw_span(i, j)
             n = len(claims)
             claims.append(
@@ -122,7 +126,7 @@ def segment(doc: Document) -> list[Claim]:
             )
     doc.claims = claims
     if cut:
-        _warn(doc, overlong_warning(cut))
+        _warn(doc, overlong_warning(cut, max_chars))
     return claims
 
 

@@ -65,7 +65,7 @@ def scoring_key(settings) -> str:
     from checker.cache import model_identity
     from checker.score import Weights
 
-    ident = (model_identity("nli", settings.nli_model)[1], model_identity("embedding", settings.embedding_model)[1], Weights().key())
+    ident = (model_identity("nli", settings.nli_model, settings.nli_dtype)[1], model_identity("embedding", settings.embedding_model)[1], Weights().key())
     return hashlib.sha256(repr(ident).encode()).hexdigest()[:16]
 
 

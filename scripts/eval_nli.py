@@ -112,7 +112,7 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=nli_data.DEFAULT_SHARED)
     ap.add_argument("--limit", type=int, default=None, help="first N pairs of each set (quick run)")
     ap.add_argument("--sets", default=None, help="comma-separated subset of: " + ",".join(COLUMNS))
-    ap.add_argument("--dtype", default=None, choices=("auto", "float32", "bfloat16"), help="NLI number format (default: checker.nli.NLI_DTYPE)")
+    ap.add_argument("--dtype", default=None, choices=("auto", "float32", "bfloat16"), help="NLI number format (default: auto, as the nli_dtype setting)")
     ap.add_argument("--no-speed", action="store_true", help="skip the pairs/s measurement (e.g. while a training run shares the CPU)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--write", action="store_true", help="update BENCHMARKS.md")

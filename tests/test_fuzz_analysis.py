@@ -25,7 +25,7 @@ from fuzz_text import article, count, examples, html_page, markdown, pub_date, q
 
 GRANULARITIES = {"day", "week", "month", "year", "range"}
 # None when run against a checkout older than the claim-length cap (scripts/fuzz.py --against)
-MAX_CLAIM_CHARS = getattr(segment_module, "MAX_CLAIM_CHARS", None)
+MAX_CLAIM_CHARS = segment_module.MAX_CLAIM_CHARS
 
 
 def _text_with(phrase: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -107,7 +107,7 @@ def _check_document(doc, raw: str) -> None:
         assert c.text.strip()
         if doc.format != "html":
             assert doc.raw_text[c.start : c.end] == c.text  # offsets slice the original text exactly
-            assert MAX_CLAIM_CHARS is None or len(c.text) <= MAX_CLAIM_CHARS
+            assert len(c.text) <= MAX_CLAIM_CHARS
     assert [(c.start, c.end, c.text) for c in segment(doc)] == [(c.start, c.end, c.text) for c in claims]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.errors import ModelError
+from checker.errors import ModelError, SettingsError
 from conftest import save_tiny_nli
 from checker.registry import models_dir, resolve
 
@@ -163,7 +163,6 @@ def test_bf16_agrees_with_fp32_on_held_out_pairs(nli, nli_bf16):
 def test_auto_dtype_follows_the_cpu(monkeypatch):
     import checker.nli as nli_mod
 
-    monkeypatch.setattr(nli_mod, "NLI_DTYPE", "auto")  # whatever FACTCHECK_NLI_DTYPE says for this session
     monkeypatch.setattr(nli_mod, "cpu_has_native_bf16", lambda: True)
     assert nli_mod.compute_dtype("cpu") == "bfloat16"
     assert nli_mod.compute_dtype("cpu", "float32") == "float32"
@@ -189,14 +188,26 @@ def test_cache_identity_includes_the_number_format(monkeypatch):
     import checker.nli as nli_mod
     from checker.cache import model_identity
 
-    monkeypatch.setattr(nli_mod, "NLI_DTYPE", "float32")
-    fp32 = model_identity("nli", "default")[1]
-    monkeypatch.setattr(nli_mod, "NLI_DTYPE", "bfloat16")
-    bf16 = model_identity("nli", "default")[1]
+    fp32 = model_identity("nli", "default", "float32")[1]
+    bf16 = model_identity("nli", "default", "bfloat16")[1]
     assert fp32.endswith(":cpu-float32") and bf16.endswith(":cpu-bfloat16")
     assert model_identity("nli", "nli-minilm-l6-int8")[1].endswith(":cpu-int8-dynamic")
     # the backend reports the same tag the cache keys by
     assert nli_mod.load_nli(dtype="bfloat16").precision == "cpu-bfloat16"
+
+
+def test_the_number_format_is_a_setting(tmp_path):
+    """``nli_dtype`` reaches both the cache identity and the model load (nothing loads until used)."""
+    from checker.cache import cached_models
+    from checker.config import Settings
+    from checker.nli import compute_dtype
+
+    _, backend = cached_models(Settings(nli_dtype="bfloat16", cache_dir=str(tmp_path)))
+    assert backend.model_id.endswith(":cpu-bfloat16")
+    _, backend = cached_models(Settings(cache_dir=str(tmp_path)))
+    assert backend.model_id.endswith(f":cpu-{compute_dtype('cpu')}")  # auto: as the CPU decides
+    with pytest.raises(SettingsError, match="nli_dtype"):
+        Settings(nli_dtype="int3")
 
 
 # --------------------------------------------------------------------------- lean loading, hub names

@@ -161,3 +161,19 @@ def test_library_dates_are_checked_before_loading(tmp_path):
     a, b = write_sample_files(tmp_path)
     with pytest.raises(InputError, match="publication date 0001-01-01 is outside"):
         checker.run([a, b], dates=[date(1, 1, 1), None])
+
+
+def test_the_claim_length_cap_is_a_setting(tmp_path):
+    """Rule 4's limit comes from ``max_claim_chars``: the segment stage splits at the run's value."""
+    from checker.config import Settings
+    from checker.pipeline import load, segment
+
+    run_on = tmp_path / "runon.txt"
+    run_on.write_text(" ".join(["word"] * 400) + ".\n", encoding="utf-8")  # one 2,000-character sentence
+    (default_doc,) = segment(load([run_on], None, Settings()), Settings())
+    assert len(default_doc.claims) == 1 and default_doc.warnings == []
+    (doc,) = segment(load([run_on], None, Settings()), Settings(max_claim_chars=500))
+    assert [len(c.text) <= 500 for c in doc.claims] == [True] * 4
+    assert doc.warnings == ["a run-on line of 2,000 characters was split into 4 pieces of at most 500 characters"]
+    with pytest.raises(SettingsError, match="max_claim_chars"):
+        Settings(max_claim_chars=50)

@@ -22,7 +22,7 @@ Kinds (:data:`EditKind`), each an error or a warning (:data:`SEVERITY`):
 * ``predicate``: a word replaced by its opposite -- WordNet 3.0 antonyms (checker/data/opposites.tsv,
   widened to their synsets: "rose" -> "fell", "approve" -> "reject") or a negative prefix ("legal" ->
   "illegal"). NLI on the *minimal pair* (the original sentence vs the original with only this span
-  replaced) can be switched on for the rest (:data:`PREDICATE_NLI_CONTRADICTION`); it is off by
+  replaced) can be switched on for the rest (setting ``edit_predicate_nli_contradiction``); it is off by
   default because the shipped model does not tell synonyms from opposites there (measured by
   scripts/bench_edits.py: "children" -> "kids" 0.96 contradiction, "support" -> "oppose" 0.11);
 * ``quotation``: any other change inside quotation marks (a quotation is not paraphrased);
@@ -59,6 +59,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from checker.config import Settings
 from checker.policy import UPDATE_CUES, Draft, Pair, policy_rule, word_ratio
 from checker.types import Claim, Entity, Quantity, TimeRef
 
@@ -85,26 +86,6 @@ RULES_PATH = Path(__file__).resolve().parent.parent / "data" / "edit_equivalence
 #: Opposite words (WordNet 3.0 antonyms, built by scripts/build_opposites.py): pos, word, opposite.
 OPPOSITES_PATH = Path(__file__).resolve().parent.parent / "data" / "opposites.tsv"
 
-#: Word-sequence match ratio (``judge.word_ratio``) from which a pair is one sentence and its
-#: edited copy. Lower than the policy's 0.90 "same text" shortcut: one changed word in a
-#: ten-word sentence is already 0.90, and a draft's errors are often in short sentences.
-EDIT_MIN_WORD_RATIO = 0.80  # setting: edit_min_word_ratio
-#: A shorter pair is a copy too when one contiguous span is all that differs and at least this
-#: many words around it are the same ("IRS agents are protected ..." -> "World Health
-#: Organization agents are protected ...": ratio 0.62, one span, seven shared words).
-EDIT_MIN_SHARED_WORDS = 5  # setting: edit_min_shared_words
-#: ... and when that span, if it replaces words, is at most this many words on either side (a
-#: headline and a sentence that share a name and an ending are not a copy; a trimmed clause may
-#: be long).
-EDIT_MAX_SPAN_WORDS = 4  # setting: edit_max_span_words
-#: NLI contradiction of a minimal pair (min of both directions) from which a replaced span that no
-#: word list explains is a predicate turned into its opposite. Above 1: off, the default, because
-#: the shipped model reads nearly any one-word change in a long sentence as a contradiction
-#: ("children" -> "kids": 0.96, while "support" -> "oppose": 0.11; BENCHMARKS.md, planted edits).
-#: Set it (0.9) with an NLI model that tells synonyms from opposites.
-PREDICATE_NLI_CONTRADICTION = 1.01  # setting: edit_predicate_nli_contradiction
-#: Entailment both ways from which a replaced span is called a synonym (a silent verdict's name).
-SYNONYM_ENTAILMENT = 0.50  # setting: edit_synonym_entailment
 
 EditKind = Literal["place", "person", "organisation", "name", "number", "date", "negation", "modality", "predicate", "quotation", "speaker"]
 
@@ -149,24 +130,44 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we"})
 # --------------------------------------------------------------------------- settings and rules
 
 
+_DEFAULTS = Settings()
+
+
 @dataclass(frozen=True)
 class EditSettings:
-    """The thresholds above; :meth:`of` reads them from any settings object that has them."""
+    """The ``edit_*`` settings (checker.config.Settings, docs/settings.md) this module reads, and why each is what it is:
 
-    min_word_ratio: float = EDIT_MIN_WORD_RATIO
-    min_shared_words: float = EDIT_MIN_SHARED_WORDS
-    max_span_words: float = EDIT_MAX_SPAN_WORDS
-    predicate_nli_contradiction: float = PREDICATE_NLI_CONTRADICTION
-    synonym_entailment: float = SYNONYM_ENTAILMENT
+    * ``min_word_ratio`` (0.80): word-sequence match ratio (``policy.word_ratio``) from which a pair is
+      one sentence and its edited copy. Lower than the policy's 0.90 "same text" shortcut: one changed
+      word in a ten-word sentence is already 0.90, and a draft's errors are often in short sentences.
+    * ``min_shared_words`` (5): a shorter pair is a copy too when one contiguous span is all that
+      differs and at least this many words around it are the same ("IRS agents are protected ..." ->
+      "World Health Organization agents are protected ...": ratio 0.62, one span, seven shared words).
+    * ``max_span_words`` (4): ... and when that span, if it replaces words, is at most this many words
+      on either side (a headline and a sentence that share a name and an ending are not a copy; a
+      trimmed clause may be long).
+    * ``predicate_nli_contradiction`` (1.01, off): NLI contradiction of a minimal pair (min of both
+      directions) from which a replaced span that no word list explains is a predicate turned into its
+      opposite. Off because the shipped model reads nearly any one-word change in a long sentence as a
+      contradiction ("children" -> "kids": 0.96, while "support" -> "oppose": 0.11; BENCHMARKS.md,
+      planted edits). Set it (0.9) with an NLI model that tells synonyms from opposites.
+    * ``synonym_entailment`` (0.50): entailment both ways from which a replaced span is called a
+      synonym (a silent verdict's name).
+    """
+
+    min_word_ratio: float = _DEFAULTS.edit_min_word_ratio
+    min_shared_words: int = _DEFAULTS.edit_min_shared_words
+    max_span_words: int = _DEFAULTS.edit_max_span_words
+    predicate_nli_contradiction: float = _DEFAULTS.edit_predicate_nli_contradiction
+    synonym_entailment: float = _DEFAULTS.edit_synonym_entailment
 
     @classmethod
-    def of(cls, settings: Any = None) -> EditSettings:
-        """From ``checker.config.Settings`` (``edit_min_word_ratio``, ...), an EditSettings, or None."""
+    def of(cls, settings: Settings | EditSettings | None = None) -> EditSettings:
+        """From the run's Settings (None: the defaults), or an EditSettings as it is."""
         if isinstance(settings, EditSettings):
             return settings
-        if settings is None:
-            return cls()
-        return cls(**{name: float(getattr(settings, f"edit_{name}", default)) for name, default in asdict(cls()).items()})
+        s = settings or _DEFAULTS
+        return cls(s.edit_min_word_ratio, s.edit_min_shared_words, s.edit_max_span_words, s.edit_predicate_nli_contradiction, s.edit_synonym_entailment)
 
 
 @dataclass(frozen=True)
@@ -838,7 +839,7 @@ def _minimal_pair(c: _Chunk, o: _View, e: _View) -> tuple[str, str]:
 
 def _judge_predicates(pending: Sequence[_Chunk], o: _View, e: _View, nli: NLIBackend | None, cfg: EditSettings) -> list[_Found | _Silent]:
     """NLI on each pending chunk's minimal pair, both directions, in one batch (off by default:
-    see PREDICATE_NLI_CONTRADICTION)."""
+    see EditSettings.predicate_nli_contradiction)."""
     if nli is None or not pending or cfg.predicate_nli_contradiction > 1.0:
         return [_Silent("replaced words, no rule (NLI predicate check off)", style=False) for _ in pending]
     pairs: list[tuple[str, str]] = []
@@ -961,14 +962,14 @@ def _one_span_copy(x: str, y: str, cfg: EditSettings) -> bool:
     return small and shared >= cfg.min_shared_words
 
 
-def near_verbatim(a: Claim | str, b: Claim | str, settings: Any = None) -> bool:
+def near_verbatim(a: Claim | str, b: Claim | str, settings: Settings | EditSettings | None = None) -> bool:
     """The gate of the edit rule: the two sentences are one another's copy, give or take an edit.
 
     Uses the policy's own measure, ``checker.policy.word_ratio`` (difflib over words, case- and
-    quote-insensitive), from :data:`EDIT_MIN_WORD_RATIO`; a shorter sentence also passes when one
-    span of at most :data:`EDIT_MAX_SPAN_WORDS` words is all that changed and
-    :data:`EDIT_MIN_SHARED_WORDS` words around it are the same.
-    ``settings``: anything :meth:`EditSettings.of` reads.
+    quote-insensitive), from ``edit_min_word_ratio``; a shorter sentence also passes when one
+    span of at most ``edit_max_span_words`` words is all that changed and
+    ``edit_min_shared_words`` words around it are the same (:class:`EditSettings`).
+    ``settings``: the run's Settings, an EditSettings, or None (the defaults).
     """
     cfg = EditSettings.of(settings)
     x = a.text if isinstance(a, Claim) else a
@@ -976,7 +977,9 @@ def near_verbatim(a: Claim | str, b: Claim | str, settings: Any = None) -> bool:
     return word_ratio(x, y) >= cfg.min_word_ratio or _one_span_copy(x, y, cfg)
 
 
-def classify_edits(original: Claim, edited: Claim, nli: NLIBackend | None = None, settings: Any = None, docs: Mapping[str, Document] | None = None) -> list[EditChange]:
+def classify_edits(
+    original: Claim, edited: Claim, nli: NLIBackend | None = None, settings: Settings | EditSettings | None = None, docs: Mapping[str, Document] | None = None
+) -> list[EditChange]:
     """The typed changes from ``original`` to ``edited`` (claims with their analyses, as the
     pipeline builds them), in reading order; style changes are left out.
 
@@ -990,7 +993,7 @@ def classify_edits(original: Claim, edited: Claim, nli: NLIBackend | None = None
     return [_change(o, e, c, v, docs) for c, v in verdicts if isinstance(v, _Found)]
 
 
-def explain(original: Claim, edited: Claim, nli: NLIBackend | None = None, settings: Any = None) -> list[Verdict]:
+def explain(original: Claim, edited: Claim, nli: NLIBackend | None = None, settings: Settings | EditSettings | None = None) -> list[Verdict]:
     """Every changed span with its verdict, silent ones with the reason (style, moved, synonym...)."""
     rules = load_rules()
     o, e, verdicts = _verdicts(original, edited, nli, EditSettings.of(settings), rules)
@@ -1003,13 +1006,15 @@ def explain(original: Claim, edited: Claim, nli: NLIBackend | None = None, setti
     return out
 
 
-def edit_findings(claim_a: Claim, claim_b: Claim, nli: NLIBackend | None, settings_like: Any = None, docs: Mapping[str, Document] | None = None) -> list[EditChange]:
+def edit_findings(
+    claim_a: Claim, claim_b: Claim, nli: NLIBackend | None, settings: Settings | EditSettings | None = None, docs: Mapping[str, Document] | None = None
+) -> list[EditChange]:
     """What ``claim_a`` changed in ``claim_b``, for an aligned pair of the decision policy.
 
     Orientation: ``claim_b`` is the original ("before"), ``claim_a`` the edited copy ("after"),
     because in ``factcheck check`` every candidate's ``a`` is the draft claim. Returns [] unless
-    the pair is :func:`near_verbatim` (``settings_like.edit_min_word_ratio`` /
-    ``edit_min_shared_words``, defaults :data:`EDIT_MIN_WORD_RATIO` / :data:`EDIT_MIN_SHARED_WORDS`).
+    the pair is :func:`near_verbatim` (settings ``edit_min_word_ratio`` /
+    ``edit_min_shared_words``, :class:`EditSettings`).
 
     How a rule maps the changes to findings (:func:`edit_finding` does exactly this):
 
@@ -1038,13 +1043,15 @@ def edit_findings(claim_a: Claim, claim_b: Claim, nli: NLIBackend | None, settin
     Place the rule first in the policy, before the time rule (a near-verbatim pair with its date
     changed would otherwise be FC203 different_time, info), and fall through when it returns None.
     """
-    found = _judged(claim_a, claim_b, nli, settings_like, docs)
+    found = _judged(claim_a, claim_b, nli, settings, docs)
     return found[0] if found else []
 
 
-def _judged(claim_a: Claim, claim_b: Claim, nli: NLIBackend | None, settings_like: Any, docs: Mapping[str, Document] | None) -> tuple[list[EditChange], list[_Silent]] | None:
+def _judged(
+    claim_a: Claim, claim_b: Claim, nli: NLIBackend | None, settings: Settings | EditSettings | None, docs: Mapping[str, Document] | None
+) -> tuple[list[EditChange], list[_Silent]] | None:
     """(changes, silent verdicts) of a near-verbatim pair, None for any other pair."""
-    cfg = EditSettings.of(settings_like)
+    cfg = EditSettings.of(settings)
     if not near_verbatim(claim_a, claim_b, cfg):
         return None
     rules = load_rules()
@@ -1083,11 +1090,13 @@ def _other_moment(a: Claim, b: Claim) -> bool:
     return bool(a.times and b.times and different_time(a.times, b.times) is not None)
 
 
-def edit_finding(claim_a: Claim, claim_b: Claim, nli: NLIBackend | None, settings_like: Any = None, docs: Mapping[str, Document] | None = None) -> EditFinding | None:
+def edit_finding(
+    claim_a: Claim, claim_b: Claim, nli: NLIBackend | None, settings: Settings | EditSettings | None = None, docs: Mapping[str, Document] | None = None
+) -> EditFinding | None:
     """The one finding of a near-verbatim pair: its edits, or agreement when they are all style; None
     for any other pair (see :func:`edit_findings` for the mapping). ``kind`` is a finding kind of
     checker.rules; ``details`` is JSON-ready."""
-    judged = _judged(claim_a, claim_b, nli, settings_like, docs)
+    judged = _judged(claim_a, claim_b, nli, settings, docs)
     if judged is None:
         return None
     found, silent = judged
@@ -1131,7 +1140,7 @@ def _legacy_details(kind: str, lead: EditChange, a: Claim, b: Claim) -> dict[str
 @policy_rule(
     "edits",
     decides=("entity_mismatch", "numeric_mismatch", "contradiction", "quote_mismatch", "agreement"),
-    when=f"word ratio >= {EDIT_MIN_WORD_RATIO:.2f} (or one changed span among >= {EDIT_MIN_SHARED_WORDS} equal words) and the "
+    when="word ratio >= {edit_min_word_ratio} (or one changed span among >= {edit_min_shared_words} equal words) and the "
     "word-level diff changes a name, figure, date, negation, modality, an opposite, a quotation or the speaker",
     finding="place/person/organisation: FC202 entity_mismatch (error); number: FC201 (error); date: FC101 (error; FC205 "
     "date_mismatch once it exists); negation, opposite: FC101 (error); modality: FC101 (warning); inside quotation "
