@@ -15,7 +15,7 @@ import io
 import json
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given
 
 from checker.cli import main
 from fuzz_text import COMPARE_EXAMPLES_ENV, examples, short_article
@@ -30,8 +30,12 @@ def _compare(a: Path, b: Path, out: Path) -> tuple[int, str]:
 
 @examples(ci=5, env=COMPARE_EXAMPLES_ENV)
 @given(text_a=short_article(), text_b=short_article())
+# found by this test: two identical boilerplate-only articles (exit 2, "are identical")
+@example(text_a="Unlock the White House Watch newsletter for free", text_b="Unlock the White House Watch newsletter for free")
 def test_compare_on_generated_article_pairs(tmp_path_factory, monkeypatch, nli, text_a: str, text_b: str):
-    monkeypatch.setenv("FACTCHECK_DEBUG", "1")  # an internal error would print its traceback into the failure
+    # FACTCHECK_DEBUG stays unset: it would print a traceback with every documented input error, and
+    # the one-line contract below is what users get. An internal error still names its exception (exit 3).
+    monkeypatch.delenv("FACTCHECK_DEBUG", raising=False)
     folder = tmp_path_factory.mktemp("pair")
     a, b = folder / "a.txt", folder / "b.txt"
     a.write_text(text_a, encoding="utf-8")
@@ -39,7 +43,7 @@ def test_compare_on_generated_article_pairs(tmp_path_factory, monkeypatch, nli, 
     first, second = folder / "first.json", folder / "second.json"
     code, err = _compare(a, b, first)
     if code == 2:  # a documented input error: one line, nothing written
-        lines = [ln for ln in err.strip().splitlines() if not ln.startswith("factcheck: warning: ")]
+        lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("factcheck: error: "), err
         assert not first.exists()
         return
