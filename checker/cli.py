@@ -271,6 +271,58 @@ def check(
     raise typer.Exit(code)
 
 
+# -- corpus ------------------------------------------------------------------------------------------
+
+CorpusEngine = Enum("CorpusEngine", {"in_process": "in-process", "ray": "ray"}, type=str)  # type: ignore[misc]
+
+
+@app.command("corpus")
+def corpus_command(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="A folder of article files or a JSON Lines file (.jsonl; schema in README).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the story reports and the index (created if missing).", file_okay=False, show_default=False)],
+    engine: Annotated[
+        CorpusEngine, typer.Option("--engine", case_sensitive=False, help="Where the stages run: in this process, or on Ray (pip install 'newsroom-factcheck\\[ray]').")
+    ] = CorpusEngine("in-process"),
+    address: Annotated[str | None, typer.Option("--address", help="--engine ray: join this Ray cluster (default: start a local one).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Recompute every story, also those whose inputs are unchanged.")] = False,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", case_sensitive=False, help="Lowest severity that exits 1 (default: error, or fail_on from the config).")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings (bad input still exits 2).")] = False,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rule codes/prefixes (comma-separated or repeated; replaces config).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Never report these rule codes/prefixes (adds to config).")] = None,
+    nli_model: Annotated[str | None, typer.Option("--nli-model", metavar="NAME_OR_PATH", help="NLI model to use.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (default: nearest factcheck.toml / pyproject.toml).", dir_okay=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; errors only.")] = False,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Group many articles into stories, compare each story's reports, and write a report per story plus an index.
+
+    [dim]Exit codes as for compare: 0 no finding at/above --fail-on in any story, 1 some, 2 bad input (also when some records were bad: the rest is still reported), 3 internal error.[/dim]
+    """
+    with user_errors():
+        from checker.corpus.run import run_corpus
+        from checker.pipeline import command_line_settings
+
+        settings = command_line_settings(
+            config, fail_on=fail_on.value if fail_on else None, nli_model=nli_model, select=select, ignore=ignore, cache_dir=cache_dir, no_cache=no_cache
+        )
+        with progress_callback(not quiet and sys.stderr.isatty()) as progress:
+            result = run_corpus(input_path, out, settings, engine=engine.value, address=address, force=force, progress=progress, on_error=error_line)
+        if not quiet:
+            compared = [e for e in result.entries if e["status"] == "compared"]
+            totals = {s: sum(e["findings"][s] for e in compared) for s in ("error", "warning", "info")}
+            typer.echo(
+                f"{result.articles} articles, {len(result.entries)} stories: {result.compared} compared, {result.unchanged} unchanged (skipped), "
+                f"{result.single} with one article, {len(result.story_errors)} failed; findings: {totals['error']} errors, {totals['warning']} warnings, {totals['info']} info"
+            )
+            for e in compared[:5]:
+                if e["contested"] > 0:
+                    typer.echo(f"  {e['contested']:.2f}  {e['id']}  {e['title'] or ''}  ({e['findings']['error']} errors, {e['findings']['warning']} warnings)")
+            note(f"wrote {out / 'index.html'} and {out / 'index.jsonl'}")
+        code = result.exit_code(settings.fail_on, exit_zero=exit_zero)
+    raise typer.Exit(code)
+
+
 # -- calibrate, rules ------------------------------------------------------------------------------
 
 

@@ -91,6 +91,32 @@ class Settings(BaseModel):
     )
     edit_synonym_entailment: float = _unit(0.50, "Entailment both ways from which a replaced span is a synonym (silent).")
 
+    # -- the dispute stage (issue 14, checker/dispute.py)
+    dispute_top_k: int = Field(3, ge=0, description="Dispute candidates kept per claim and other report (fused TF-IDF / content-embedding rank).")
+    dispute_refute_extra_k: int = Field(3, ge=0, description="Extra dispute candidates for a claim with a refutation cue ('in fact', 'no evidence', 'denied').")
+    dispute_min_similarity: float = _unit(0.30, "Content similarity below which two claims are never dispute candidates.")
+    dispute_nli_budget: float = Field(
+        1.0, ge=0.0, le=10.0, description="NLI calls the dispute stage may add, as a multiple of the aligned pairs' calls (1.0: a run makes at most twice the calls)."
+    )
+    dispute_min_pairs: int = Field(10, ge=0, description="Dispute candidate pairs the stage may always judge, however few pairs were aligned.")
+    dispute_contradiction: float = _unit(0.75, "NLI contradiction of the denying side (premise) against the asserting side needed for a dispute finding.")
+    dispute_reverse_contradiction: float = _unit(0.50, "NLI contradiction the other direction must reach too (some conflict both ways).")
+    dispute_severity: Literal["info", "warning"] = Field(
+        "info",
+        description="Severity of a dispute this stage finds with NLI past contradiction_threshold in one direction only (both ways keeps the "
+        "kind's own). Info: on the dev expectations 1 of 5 such warnings was a real dispute (BENCHMARKS.md, disputes).",
+    )
+    dispute_max_entailment: float = _unit(0.10, "Entailment (either direction) from which a pair is not a dispute.")
+    dispute_marker_top_k: int = Field(5, ge=0, description="Claims of the other reports tested against the proposition a dispute marker disputes.")
+    dispute_marker_link: float = _unit(0.70, "NLI entailment / contradiction from which a claim of another report asserts / denies a disputed proposition.")
+
+    # -- consensus across three or more reports (issue 15, checker/consensus.py)
+    consensus_min_reports: int = Field(3, ge=2, description="`compare`: documents from which claims are grouped by fact across reports (the consensus view).")
+    consensus_min_similarity: float = _unit(
+        0.65, "Similarity from which a judged pair (an agreement, or a figure / date / place / assertion / quotation conflict) puts two claims in one claim group."
+    )
+    consensus_link_similarity: float = _unit(0.80, "Similarity from which an aligned pair that is one claim's best match puts two claims in one claim group without a finding.")
+
     # -- what is reported
     fail_on: FailOn = Field("error", description="Lowest severity that makes the exit code 1 (`none`: never).")
     select: list[str] = Field(default_factory=list, description="Rule codes, prefixes (FC1) or names to report; empty: all.")
@@ -113,6 +139,19 @@ class Settings(BaseModel):
     #: Directory that ``per_file_ignores`` patterns are relative to: the config file's directory
     #: (set by the loader; not a TOML key). Empty: the working directory.
     config_dir: str = Field("", description="Set by the loader: the config file's directory (per-file-ignores are relative to it).")
+
+    # -- corpus runs: story grouping and `factcheck corpus` (issue 15: checker/corpus; tuned on the PAC dev split)
+    story_merge_threshold: float = _unit(0.48, "factcheck corpus: average combined similarity (title+lede, names, date) needed to merge two clusters into one story.")
+    story_name_weight: float = _unit(0.15, "factcheck corpus: share of shared names (capitalised words, tf-idf) in the combined similarity; with story_date_weight at most 1.")
+    story_date_weight: float = _unit(0.25, "factcheck corpus: share of date closeness (1 same day, 0.55 next day, 0.1 two days) in the combined similarity.")
+    story_date_window_days: int = Field(3, ge=0, description="factcheck corpus: articles further apart than this many days are never one story.")
+    story_neighbours: int = Field(10, ge=1, description="factcheck corpus: candidate pairs kept per article before clustering.")
+    story_lede_sentences: int = Field(2, ge=1, description="factcheck corpus: sentences after the title that are embedded for grouping.")
+    story_lede_max_words: int = Field(80, ge=1, description="factcheck corpus: cap on the words of the embedded lede.")
+    corpus_max_text_chars: int = Field(10_000_000, ge=1, description="factcheck corpus: a record or article file with more characters of text than this is a bad record.")
+    corpus_max_story_articles: int = Field(
+        26, ge=2, le=26, description="factcheck corpus: a story with more articles is compared on this many (earliest first), with a warning; at most compare's 26."
+    )
 
     def __init__(self, **values: Any) -> None:
         try:

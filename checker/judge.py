@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from checker.analysis.edits import word_edits
 from checker.policy import UPDATE_CUES, Draft, Mode, Pair, PairScores, PolicyRule, lower, policy_rule, short, word_ratio
 from checker.rules import rule_for_kind
 from checker.types import SEVERITY_RANK, Claim, Document, Finding
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from checker.align import Alignment
     from checker.config import Settings
 
-__all__ = ["DOCUMENT_RULES", "PAIR_RULES", "UPDATE_CUES", "Draft", "Pair", "PairScores", "finalize", "judge", "judge_pair", "unsupported", "word_ratio"]
+__all__ = ["DOCUMENT_RULES", "PAIR_RULES", "UPDATE_CUES", "Draft", "Pair", "PairScores", "finalize", "judge", "judge_pair", "renumber", "unsupported", "word_ratio"]
 
 STRONG_DISPUTE = ("false claim", "falsely", "baseless", "supposed", "without evidence", "parrot", "scare quotes", "so-called", "debunked", "unfounded", "disproven", "misleading")
 WEAK_DISPUTE = ("what ... called", "so-called")
@@ -147,11 +148,6 @@ def quotation(p: Pair) -> Draft | None:
     return found
 
 
-# Issue 17 (word-level edit diff, checker/analysis/edits.py) goes here, as one line: `edits.word_edits,`
-# in PAIR_RULES between `quotation` and `verbatim_agreement` — near-verbatim pairs are judged by their
-# edits before the verbatim rule would call them the same sentence.
-
-
 @policy_rule("verbatim", decides=("agreement",), when="the word sequences of the two sentences match >= {verbatim_ratio}", finding="FC001 agreement (info), whatever NLI says")
 def verbatim_agreement(p: Pair) -> Draft | None:
     """The same sentence, give or take a word: the reports agree on it."""
@@ -217,6 +213,7 @@ def nli_agreement(p: Pair) -> Draft | None:
 
 
 PAIR_RULES: tuple[PolicyRule, ...] = (
+    word_edits,  # first: a near-verbatim copy is judged by what its edit changed, before any rule calls it the same sentence
     different_time,
     numbers,
     places,
@@ -404,14 +401,21 @@ def finalize(drafts: list[Draft], order: dict[str, int]) -> list[Finding]:
         if d.hedged and severity != "info":
             severity = lower(severity)
         findings.append(Finding("", d.kind, severity, rule.code, d.message, d.claims, d.scores, d.check, d.details))  # type: ignore[arg-type]
+    return renumber(findings, order)
+
+
+def renumber(findings: list[Finding], order: dict[str, int]) -> list[Finding]:
+    """Report order (errors first, then by rule and by where the claims are) and ids F1, F2, …; also
+    for a later stage that adds findings (:mod:`checker.dispute`)."""
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, [order.get(c, 0) for c in f.claims]))
     for i, f in enumerate(findings, start=1):
         f.id = f"F{i}"
     return findings
 
 
-def policy_table(settings: Settings | None = None) -> str:
-    """docs/decision-policy.md's generated part: the pair rules in order, then the document rules."""
+def policy_table(settings: Settings | None = None, later: Sequence[tuple[str, Sequence[PolicyRule]]] = ()) -> str:
+    """docs/decision-policy.md's generated part: the pair rules in order, then the document rules,
+    then each later stage's rules (``later``: heading, rules; see :func:`checker.dispute.policy_table`)."""
     from checker.config import Settings
 
     values = (settings or Settings()).model_dump()
@@ -423,4 +427,7 @@ def policy_table(settings: Settings | None = None) -> str:
     rows += [f"| {n} | {r.name} | {words(r.when)} | {words(r.finding)} |" for n, r in enumerate(PAIR_RULES, start=1)]
     rows += ["", "Then, over whole documents:", ""]
     rows += [f"- **{r.name}**: {words(r.when)} → {words(r.finding)}" for r in DOCUMENT_RULES]
+    for heading, rules in later:
+        rows += ["", heading, ""]
+        rows += [f"- **{r.name}**: {words(r.when)} → {words(r.finding)}" for r in rules]
     return "\n".join(rows)

@@ -31,7 +31,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 from checker.errors import ModelError
 from checker.registry import resolve
@@ -250,6 +251,40 @@ class CrossEncoderNLI:
         return [{label: float(row[self.index[label]]) for label in LABELS} for row in probs]
 
 
+#: the int8 row-wise weight file of a shipped model (scripts/export_nli_int8.py writes it)
+INT8_WEIGHTS = "model.int8.safetensors"
+
+
+def read_int8_rowwise(path: Path) -> dict[str, Any]:
+    """float32 state dict of an int8 row-wise file: ``NAME.int8`` times ``NAME.scale`` per row.
+
+    Shipping MPNet-base in fp32 would be 438 MB; stored this way it is 110 MB, and dequantizing
+    at load keeps inference on the plain fp32 (or bf16 autocast) path, batch-invariant as before."""
+    from safetensors.torch import load_file
+
+    raw = load_file(str(path))
+    out: dict[str, Any] = {}
+    for name, tensor in raw.items():
+        if name.endswith(".int8"):
+            base = name[: -len(".int8")]
+            out[base] = tensor.float().mul_(raw[base + ".scale"].float()[:, None])
+        elif not name.endswith(".scale"):
+            out[name] = tensor
+    return out
+
+
+def _int8_classifier(location: str, weights: Path):
+    """The classifier built from its config without random initialisation, then given the dequantized weights."""
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+    from transformers.initialization import no_init_weights
+
+    config = AutoConfig.from_pretrained(location, local_files_only=True)
+    with no_init_weights():
+        model = AutoModelForSequenceClassification.from_config(config)
+    model.load_state_dict(read_int8_rowwise(weights), strict=True, assign=True)
+    return model.eval()
+
+
 def _load_classifier(location: str, *, local_only: bool):
     """(tokenizer, model) of a sequence classifier; any load failure becomes one ModelError line."""
     from checker.registry import hub_offline, offline_hub_error
@@ -259,7 +294,11 @@ def _load_classifier(location: str, *, local_only: bool):
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(location, local_files_only=local_only or offline)
-        model = AutoModelForSequenceClassification.from_pretrained(location, local_files_only=local_only or offline)
+        int8 = Path(location) / INT8_WEIGHTS
+        if int8.is_file():
+            model = _int8_classifier(location, int8)
+        else:
+            model = AutoModelForSequenceClassification.from_pretrained(location, local_files_only=local_only or offline)
     except Exception as exc:  # noqa: BLE001 - any load failure becomes one clear line
         if offline:
             raise offline_hub_error("NLI", location) from exc

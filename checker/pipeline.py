@@ -1,6 +1,6 @@
 """The pipeline: stages over a batch of documents, an engine that runs them, and one :func:`run` for everyone.
 
-    load -> segment -> analyse -> embed -> align -> nli -> judge -> postprocess
+    load -> segment -> analyse -> embed -> align -> nli -> judge -> dispute -> postprocess
 
 Each stage is a function with explicit inputs and outputs over a batch of documents (spaCy's idea:
 later stages read what earlier ones wrote on the documents and claims). An *engine* runs the stages
@@ -21,7 +21,6 @@ from __future__ import annotations
 import filecmp
 import os
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from checker.config import Settings, load_settings, load_settings_file, normalise_codes
 from checker.errors import InputError, UsageError
-from checker.types import Claim, Document, Finding, Report, doc_id
+from checker.timing import Laps
+from checker.types import Claim, ClaimGroup, Document, Finding, Report, doc_id
 
 if TYPE_CHECKING:
     from checker.align import Alignment, Candidate
@@ -140,6 +140,33 @@ def judge(
     return decide(docs, alignment, probs, vectors, settings, mode, backend)
 
 
+def dispute(
+    docs: list[Document],
+    alignment: Alignment,
+    probs: Sequence[dict[str, float]],
+    findings: list[Finding],
+    vectors: dict[str, Any],
+    settings: Settings,
+    mode: Mode | None,
+    backend: Any,
+    embedder: Any,
+) -> tuple[list[Finding], int]:
+    """Where one report denies what another asserts (:func:`checker.dispute.disputes`): the findings with the new ones, and the NLI calls added."""
+    from checker.dispute import disputes
+
+    return disputes(docs, alignment, probs, findings, vectors, settings, mode, backend, embedder)
+
+
+def consensus(docs: list[Document], alignment: Alignment, findings: Sequence[Finding], settings: Settings, mode: Mode | None = None) -> list[ClaimGroup]:
+    """Claims grouped by fact across reports (:func:`checker.consensus.build_consensus`; issue 15):
+    compare mode with at least ``consensus_min_reports`` documents; otherwise none."""
+    if (mode is not None and mode.name != "compare") or len(docs) < settings.consensus_min_reports:
+        return []
+    from checker.consensus import build_consensus
+
+    return build_consensus(docs, alignment, findings, settings)
+
+
 def nli_text(claim: Claim) -> str:
     """What the NLI model reads: the sentence, with its speaker made explicit when the sentence
     itself does not name it (a quotation continued from an earlier sentence), so "X said P" is
@@ -203,23 +230,23 @@ def judge_job(job: Job, settings: Settings, progress: Progress | None = None) ->
     return judge_documents(docs, mode_for(job, docs), settings, progress)
 
 
-def judge_documents(docs: list[Document], mode: Mode, settings: Settings, progress: Progress | None = None) -> Report:
-    """``analyse`` to ``judge`` on loaded, segmented documents, with each stage's time in ``Report.timings``."""
+def judge_documents(
+    docs: list[Document], mode: Mode, settings: Settings, progress: Progress | None = None, *, analysed: bool = False, loaded: tuple[Any, Any] | None = None
+) -> Report:
+    """``analyse`` to ``judge`` on loaded, segmented documents, with each stage's time in ``Report.timings``.
+
+    ``analysed``: ``analyse`` already ran on ``docs`` (an engine ran it as its own CPU stage);
+    ``loaded``: (embedder, NLI backend) to use instead of :func:`models` (an engine's actors hold them)."""
     from checker.quiet import quiet_libraries
 
     quiet_libraries()
-    timings: dict[str, float] = {}
-    tick = time.perf_counter()
+    lap = Laps()
+    timings = lap.timings
 
-    def lap(name: str) -> None:
-        nonlocal tick
-        now = time.perf_counter()
-        timings[name] = round(now - tick, 3)
-        tick = now
-
-    analyse(docs, settings)
+    if not analysed:
+        analyse(docs, settings)
     lap("analyse")
-    embedder, backend = models(settings)
+    embedder, backend = loaded or models(settings)
     lap("load_models")
     vectors = embed(docs, embedder, progress)
     lap("embed")
@@ -230,8 +257,14 @@ def judge_documents(docs: list[Document], mode: Mode, settings: Settings, progre
     lap("nli")
     findings = judge(docs, alignment, probs, vectors, settings, mode, backend)
     lap("judge")
+    findings, dispute_calls = dispute(docs, alignment, probs, findings, vectors, settings, mode, backend, embedder)  # issue 14
+    lap("dispute")
+    groups = consensus(docs, alignment, findings, settings, mode)  # issue 15: compare with 3+ reports
+    if groups:
+        lap("consensus")
     timings["nli_pairs"] = 2 * len(alignment.candidates)
-    return Report(docs, findings, models={"nli": backend.name, "embedding": embedder.name}, timings=timings, warnings=warnings)
+    timings["dispute_nli_pairs"] = dispute_calls
+    return Report(docs, findings, models={"nli": backend.name, "embedding": embedder.name}, timings=timings, warnings=warnings, consensus=groups)
 
 
 # -- one run for the command line and the library ------------------------------------------------------
@@ -287,13 +320,15 @@ def load_documents(paths: Sequence[Path], dates: Sequence[date | None] | None = 
     return segment(load(job.paths, job.dates, settings), settings)
 
 
-def compare_documents(docs: list[Document], settings: Settings | None = None, progress: Progress | None = None) -> Report:
+def compare_documents(
+    docs: list[Document], settings: Settings | None = None, progress: Progress | None = None, *, analysed: bool = False, loaded: tuple[Any, Any] | None = None
+) -> Report:
     """Already loaded documents judged as peers, then post-processed (compare mode without the loading)."""
     from checker.policy import Mode
     from checker.postprocess import postprocess
 
     settings = settings or Settings()
-    return postprocess(judge_documents(docs, Mode(), settings, progress), settings)
+    return postprocess(judge_documents(docs, Mode(), settings, progress, analysed=analysed, loaded=loaded), settings)
 
 
 # -- input validation: once, before anything is read or any model loads -------------------------------

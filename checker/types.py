@@ -135,6 +135,50 @@ class Finding:
 
 
 @dataclass
+class Variant:
+    """One report's side of a divergence in a claim group: its claims and the value they give."""
+
+    report: str  # document id
+    claims: list[str]
+    value: str  # the figure, date, place, quotation or assertion as that report gives it
+
+
+@dataclass
+class Divergence:
+    """Where the reports of one claim group differ on one aspect (checker/consensus.py).
+
+    With a majority (``majority`` non-empty: more than half of the group's reports, no conflict
+    among them), ``odd`` are the odd ones out; without one, ``odd`` holds every side."""
+
+    aspect: str  # figure | date | place | assertion | quotation
+    majority: list[str]  # report ids that do not conflict with each other; empty: no majority
+    majority_value: str | None
+    odd: list[Variant]
+    rules: list[str]  # rule codes of the pair findings behind it
+    message: str  # "3 of 4 reports: five inches; report b: 10 inches"
+
+
+@dataclass
+class ClaimGroup:
+    """Claims of several reports that state one fact (or a claim only one report makes), with where they differ.
+
+    ``status``: ``shared`` (several reports, no divergence), ``contested`` (several reports, at
+    least one divergence) or ``single`` (one report only)."""
+
+    id: str  # G1, G2, ...
+    status: str  # shared | contested | single
+    claims: list[str]  # claim ids, in document order
+    reports: list[str]  # ids of the documents that carry the fact
+    total: int  # documents in the run
+    representative: str  # the claim that best stands for the group (most links)
+    message: str
+    divergences: list[Divergence] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"support": len(self.reports), **asdict(self)}
+
+
+@dataclass
 class Report:
     documents: list[Document]
     findings: list[Finding]
@@ -149,6 +193,9 @@ class Report:
     # What the run did besides judging, for people (stderr, never the report files): a baseline
     # written, stale baseline entries.
     notes: list[str] = field(default_factory=list)
+    # compare with three or more reports: claims grouped by fact across reports, with the odd ones
+    # out (checker/consensus.py); empty otherwise.
+    consensus: list[ClaimGroup] = field(default_factory=list)
 
     def claim(self, claim_id: str) -> Claim:
         for doc in self.documents:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Planted-edit benchmark (issue 17): does `check` see a changed place, number, date, name or negation?
 
-usage: python scripts/bench_edits.py [--classifier-only] [--preview-rule] [--fixtures] [--per-type N] [--seed N]
+usage: python scripts/bench_edits.py [--classifier-only] [--fixtures] [--per-type N] [--seed N]
                                      [--json PATH] [--list-misses] [--write]
 
 Corpus: the real articles of the DEV split of ../shared/benchmarks/pac_news_pairs (records with
@@ -27,15 +27,12 @@ and in the draft. Types:
 
 Modes:
 
-* default: each draft is run through `check DRAFT --against SOURCE` in the library (:func:`run_check`,
-  the one function to repoint after the issue-12 refactor), with an unedited copy as control; an
+* default: each draft is run through `check DRAFT --against SOURCE` in the library (:func:`run_check`),
+  with an unedited copy as control; an
   error edit is found when an error/warning finding on its draft sentence is not in the control's
   findings for that sentence; a neutral edit is a false alarm when there is one.
-* --preview-rule: the same with the edit rule (edits.word_edits) inserted into today's PAIR_RULES
-  (judge.judge_pair is wrapped in this process only; nothing is edited), first or before the verbatim
-  rule (--rule-position), to measure the wired pipeline before the wiring.
-  With --fixtures it also runs scripts/bench_findings.py's pairs under the rule and lists what the
-  rule adds and any must_not_report violation.
+  With --fixtures it also runs scripts/bench_findings.py's pairs and lists what the edit rule
+  (edits.word_edits, first in judge.PAIR_RULES) reports there and any must_not_report violation.
 * --classifier-only: checker.analysis.edits.edit_findings on (source sentence, draft sentence) claims as
   the pipeline builds them (whole documents analysed, so speakers resolve in context), gate included.
   An error edit is found when a change overlaps the edit; a neutral edit is a false alarm when any
@@ -56,7 +53,6 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -944,35 +940,10 @@ def classifier_only(drafts: Sequence[Draft], nli) -> None:
 
 
 def run_check(drafts: Sequence[Path], source: Path, settings):
-    """`factcheck check DRAFT... --against SOURCE` in the library: the one call to repoint after the
-    issue-12 refactor (to the run object)."""
+    """`factcheck check DRAFT... --against SOURCE` in the library (the same run object the CLI calls)."""
     from checker.check import check_drafts
 
     return check_drafts(list(drafts), [source], settings=settings)
-
-
-@contextmanager
-def preview_rule(position: str = "first"):
-    """The edit rule in today's policy, in this process only (judge.judge_pair wrapped to run
-    ``PAIR_RULES`` with ``edits.word_edits`` inserted): what the lead's one-line insertion will do,
-    measured before it is made. ``position``: "first" (before the time rule) or "before-verbatim"."""
-    import checker.judge as judge
-    from checker.analysis.edits import word_edits
-
-    original = judge.judge_pair
-    rules = list(judge.PAIR_RULES)
-    if word_edits not in rules:
-        at = 0 if position == "first" else rules.index(judge.verbatim_agreement)
-        rules.insert(at, word_edits)
-
-    def judge_pair(pair, rules_=tuple(rules)):
-        return original(pair, rules_)
-
-    judge.judge_pair = judge_pair
-    try:
-        yield
-    finally:
-        judge.judge_pair = original
 
 
 def _alerts(report, claim) -> dict[tuple[str, frozenset[str]], Any]:
@@ -1028,8 +999,8 @@ def pipeline(drafts: Sequence[Draft], workdir: Path, cache: Path | None = None) 
         print(f"[bench_edits] pipeline {n}/{len(by_article)} {name}: {len(paths)} drafts in {time.perf_counter() - t0:.1f}s", file=sys.stderr, flush=True)
 
 
-def fixtures_preview() -> str:
-    """bench_findings' expectation pairs under the edit rule: what the rule adds, and violations."""
+def fixtures_report() -> str:
+    """bench_findings' expectation pairs: what the edit rule reports there, and violations."""
     import bench_findings as bf
     from checker.config import load_settings
 
@@ -1105,9 +1076,7 @@ def misses(edits: Sequence[Edit], limit: int = 400) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("--classifier-only", action="store_true", help="measure checker.analysis.edits directly (no check run)")
-    ap.add_argument("--preview-rule", action="store_true", help="pipeline with the edit rule put in front of the policy")
-    ap.add_argument("--rule-position", choices=("first", "before-verbatim"), default="first", help="with --preview-rule: where the rule goes in PAIR_RULES (default first)")
-    ap.add_argument("--fixtures", action="store_true", help="with --preview-rule: also the fixture expectations under the rule")
+    ap.add_argument("--fixtures", action="store_true", help="also the fixture expectations (scripts/bench_findings.py pairs) under today's policy")
     ap.add_argument("--per-type", type=int, default=30, help="edits per type (default 30)")
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--pac", type=Path, default=PAC, help="pac_pairs_text.jsonl (only split == dev is read)")
@@ -1142,21 +1111,14 @@ def main(argv: list[str] | None = None) -> int:
         classifier_only(drafts, load_nli())
     else:
         with tempfile.TemporaryDirectory(prefix="bench-edits-") as tmp:
-            if args.preview_rule:
-                mode = f"check --against, edit rule previewed in the policy ({args.rule_position})"
-                with preview_rule(args.rule_position):
-                    pipeline(drafts, Path(tmp), args.cache_dir)
-            else:
-                mode = "check --against (the policy as it is)"
-                pipeline(drafts, Path(tmp), args.cache_dir)
+            mode = "check --against (the policy as it is)"
+            pipeline(drafts, Path(tmp), args.cache_dir)
     text, summary = table(edits, mode)
-    flag = " --classifier-only" if args.classifier_only else f" --preview-rule --rule-position {args.rule_position}" if args.preview_rule else ""
-    flag += " --fixtures" if args.preview_rule and args.fixtures else ""
+    flag = " --classifier-only" if args.classifier_only else " --fixtures" if args.fixtures else ""
     command = f"nice -n 19 .venv/bin/python scripts/bench_edits.py{flag} --per-type {args.per_type} --seed {args.seed}"
     body = f"`{command}` — {len(articles)} dev articles, {len(drafts)} drafts, {len(edits)} edits, {time.perf_counter() - t0:.0f} s\n\n{text}"
-    if args.preview_rule and args.fixtures:
-        with preview_rule(args.rule_position):
-            body += "\n\nFixture expectations under the previewed rule (scripts/bench_findings.py pairs):\n\n" + fixtures_preview()
+    if args.fixtures and not args.classifier_only:
+        body += "\n\nFixture expectations under today's policy (scripts/bench_findings.py pairs):\n\n" + fixtures_report()
     print(body)
     if args.list_misses:
         print("\nmissed errors and false alarms:\n" + misses(edits))
@@ -1166,7 +1128,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         from bench_md import update_section
 
-        key = "edits-classifier" if args.classifier_only else "edits-preview" if args.preview_rule else "edits-check"
+        key = "edits-classifier" if args.classifier_only else "edits-check"
         update_section(key, body)
     return 0
 

@@ -294,6 +294,8 @@ def build(results: list[dict], command: str, show_info: bool) -> tuple[str, dict
                 "precision": pct(matched, alerts),
                 "seconds": f"{r['seconds']:.0f}",
                 "aligned": pct(sum(1 for d in with_diag if d["aligned"]), len(with_diag)),
+                "error_violations": sum(1 for it in bad for fid in r["hits"][id(it)] if next(x for x in r["report"].findings if x.id == fid).severity == "error"),
+                "nli_calls": f"{r['report'].timings.get('nli_pairs', 0):.0f}+{r['report'].timings.get('dispute_nli_pairs', 0):.0f}",
             }
         )
 
@@ -338,11 +340,24 @@ def build(results: list[dict], command: str, show_info: bool) -> tuple[str, dict
     )
     lines += [
         "",
-        "| pair | findings (error/warning/info) | recall | must_report pairs aligned | violations | unexpected | precision | seconds |",
-        "|---|---|---|---|---|---|---|---|",
+        "| pair | findings (error/warning/info) | recall | must_report pairs aligned | violations (of them error) | unexpected error/warning | precision | NLI calls (aligned+dispute) | seconds |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for p in per_pair:
-        lines.append(f"| {p['pair']} | {p['findings']} | {p['recall']} | {p['aligned']} | {p['violations']} | {p['unexpected']} | {p['precision']} | {p['seconds']} |")
+        lines.append(
+            f"| {p['pair']} | {p['findings']} | {p['recall']} | {p['aligned']} | {p['violations']} ({p['error_violations']}) | {p['unexpected']} | {p['precision']} | {p['nli_calls']} | {p['seconds']} |"
+        )
+    disputes = [k for k in ("contradiction", "disputed", "attributed_disagreement") if k in per_kind]
+    if disputes:
+        dk = Counter()
+        for k in disputes:
+            dk.update(per_kind[k])
+        lines += [
+            "",
+            f"Disputes (contradiction + disputed + attributed_disagreement): recall **{pct(dk['found'], dk['must'])}**; "
+            f"unexpected error/warning findings per pair: **{tot['unexpected'] / max(1, len(results)):.2f}** ({tot['unexpected']} in {len(results)} pairs); "
+            f"must_not_report violations: {tot['violated']}, of severity error: **{sum(p['error_violations'] for p in per_pair)}**.",
+        ]
     lines += [
         "",
         "Misses and false alarms show `[claims: aligned?, embedding similarity, NLI max entailment / min contradiction over both directions]`,",
@@ -477,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help='write the tables into BENCHMARKS.md (section "findings")')
     ap.add_argument("--show-info", action="store_true", help="also list info findings that match neither list")
     ap.add_argument("--check-anchors", action="store_true", help="only check that every anchor is in some claim (no models)")
+    ap.add_argument("--section", default="findings", help='the BENCHMARKS.md section --write replaces (default "findings")')
+    ap.add_argument("--cache-dir", default=None, help="cache embeddings and NLI results here (checker/cache.py), so reruns only compute new pairs")
     args = ap.parse_args(argv)
 
     from checker.config import load_settings
@@ -486,6 +503,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(ROOT)
     if args.nli_model:
         settings = settings.with_overrides(nli_model=args.nli_model)
+    if args.cache_dir:
+        settings = settings.with_overrides(cache_dir=args.cache_dir)
 
     specs: list[Path] = []
     for e in args.expected:
@@ -510,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         + (f" --nli-model {args.nli_model}" if args.nli_model else "")
         + "".join(f" --only {o}" for o in args.only)
         + (" --show-info" if args.show_info else "")
+        + (f" --section {args.section}" if args.section != "findings" else "")
         + " --write"
     )
     markdown, summary = build(results, cmd, args.show_info)
@@ -520,7 +540,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         from bench_md import update_section
 
-        update_section("findings", "## Findings against editor expectations\n\n" + markdown)
+        title = "## Findings against editor expectations" if args.section == "findings" else f"## Findings against editor expectations: {args.section}"
+        update_section(args.section, title + "\n\n" + markdown)
     return 0
 
 

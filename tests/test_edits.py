@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import checker.analysis.edits as edits_module
 from checker.analysis.edits import (
     EditSettings,
     classify_edits,
@@ -328,3 +329,18 @@ def test_finding_details_have_the_shape_of_their_kind(afp):
     assert edit_finding(e, o, None, None, docs).details["speaker_a"] == "Zelensky"
     o, e = _pair(afp, *AFP_EDITS[1])
     assert {k: edit_finding(e, o, None, None, docs).details[k] for k in ("a", "b")} == {"a": "Istanbul", "b": "Riyadh"}
+
+
+def test_a_figure_in_another_unit_is_style_and_another_figure_is_not():
+    """Two FNC-1 reports of one story (fixtures/fnc1) give the spider crab's size as "more than 12ft"
+    and "more than 3.5-metres": the same figure (3.66 m / 3.5 m), so no number change; 12ft -> 30ft is one."""
+    from checker.pipeline import analyse, load_documents
+
+    docs = analyse(load_documents([FIXTURES / "fnc1" / "crabzilla-2380.txt", FIXTURES / "fnc1" / "crabzilla-733.txt"]))
+    feet = next(c for c in docs[0].claims if "more than 12ft" in c.text)
+    metres = next(c for c in docs[1].claims if "more than 3.5-metres" in c.text)
+    assert near_verbatim(feet.text, metres.text)
+    assert [c.kind for c in edit_findings(metres, feet, None)] == []
+    rules = load_rules()
+    assert edits_module._measure("can measure more than 12ft.", (22, 26), rules) == ("length", pytest.approx(3.6576), "ft")
+    assert edits_module._measure("more than 30ft", (10, 14), rules)[1] > 9

@@ -41,9 +41,14 @@ def test_no_must_not_report_item_is_reported(result):
     assert violated == []
 
 
+# The pairs whose expectations were held before issue 14: not one unexpected error or warning. The 13 PAC dev
+# stories added with issue 14 are held to that issue's target instead: at most one per pair.
+STRICT = {"riyadh", "story-101-senate-gun-bill", "story-107-title-42", "story-116-house-gun-bill", "story-99-cook-inlet-lease"}
+
+
 def test_every_error_or_warning_is_expected(result):
     unexpected = [f.message for f in result["report"].findings if f.severity in ("error", "warning") and not result["verdict"][f.id]["must_report"]]
-    assert unexpected == []
+    assert len(unexpected) <= (0 if result["name"] in STRICT else 1), unexpected
 
 
 def test_recall_floor(result):

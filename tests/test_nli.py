@@ -68,8 +68,39 @@ def test_folder_without_config_is_rejected(tmp_path):
 
 def test_default_resolves_to_shipped_model():
     ref = resolve("nli", "default")
-    assert ref.name == "nli-minilm-l6" and ref.local
-    assert Path(ref.location) == models_dir() / "nli-minilm-l6"
+    assert ref.name == "nli-mpnet-base" and ref.local
+    assert Path(ref.location) == models_dir() / "nli-mpnet-base"
+
+
+def test_int8_rowwise_storage_round_trips(tiny_model_dir, tmp_path):
+    """scripts/export_nli_int8.py's file loads through load_nli with probabilities within rounding of fp32."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import export_nli_int8
+
+    from checker.nli import INT8_WEIGHTS, CrossEncoderNLI
+
+    out = tmp_path / "int8"
+    assert export_nli_int8.main([str(tiny_model_dir), str(out)]) == 0
+    assert (out / INT8_WEIGHTS).is_file() and not (out / "model.safetensors").exists()
+    pairs = [("A man is here.", "Nobody is here."), ("The talks were held in Geneva.", "The talks were held in Riyadh.")]
+    full = CrossEncoderNLI(str(tiny_model_dir), local_only=True).predict(pairs)
+    small = CrossEncoderNLI(str(out), local_only=True).predict(pairs)
+    for a, b in zip(full, small):
+        assert a.keys() == b.keys()
+        for k in a:
+            assert b[k] == pytest.approx(a[k], abs=0.02)
+
+
+def test_int8_export_without_weights_is_exit_2(tmp_path, capsys):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import export_nli_int8
+
+    assert export_nli_int8.main([str(tmp_path), str(tmp_path / "out")]) == 2
+    assert "model.safetensors not found" in capsys.readouterr().err
 
 
 def test_same_probabilities_alone_or_batched(nli):
@@ -86,17 +117,18 @@ def test_same_probabilities_alone_or_batched(nli):
     assert nli.predict([]) == []
 
 
-def _card_sha256() -> str:
-    card = (models_dir() / "nli-minilm-l6" / "MODEL_CARD.md").read_text()
-    m = re.search(r"model\.safetensors[^\n]*?([0-9a-f]{64})", card)
-    assert m, "MODEL_CARD.md must state the sha256 of model.safetensors"
+def _card_sha256(model: str, weights: str) -> str:
+    card = (models_dir() / model / "MODEL_CARD.md").read_text()
+    m = re.search(re.escape(weights) + r"[^\n]*?([0-9a-f]{64})", card)
+    assert m, f"{model}/MODEL_CARD.md must state the sha256 of {weights}"
     return m.group(1)
 
 
-def test_shipped_weights_match_card():
-    path = models_dir() / "nli-minilm-l6" / "model.safetensors"
+@pytest.mark.parametrize(("model", "weights"), [("nli-mpnet-base", "model.int8.safetensors"), ("nli-minilm-l6", "model.safetensors")])
+def test_shipped_weights_match_card(model, weights):
+    path = models_dir() / model / weights
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert digest == _card_sha256()
+    assert digest == _card_sha256(model, weights)
     assert path.stat().st_size < 120 * 1024 * 1024
 
 
@@ -213,22 +245,24 @@ def test_the_number_format_is_a_setting(tmp_path):
 # --------------------------------------------------------------------------- lean loading, hub names
 
 
-def test_transformers_path_matches_sentence_transformers(tiny_model_dir, nli):
+def test_transformers_path_matches_sentence_transformers(tiny_model_dir):
     """The backend calls transformers directly (no sentence_transformers import at run time); its
-    probabilities are the ones sentence-transformers' CrossEncoder gives for the same model."""
+    probabilities are the ones sentence-transformers' CrossEncoder gives for the same model (the
+    fp32 MiniLM entry: CrossEncoder cannot read the default's int8 row-wise file)."""
     import numpy as np
     import torch
     from sentence_transformers.cross_encoder import CrossEncoder
 
-    location = resolve("nli", "default").location
+    location = resolve("nli", "nli-minilm-l6").location
     ce = CrossEncoder(location, device="cpu", max_length=256)
     logits = np.asarray(ce.predict(MIXED, activation_fn=torch.nn.Identity(), apply_softmax=False), dtype=np.float64)
     expected = np.exp(logits - logits.max(1, keepdims=True))
     expected /= expected.sum(1, keepdims=True)
     from checker.nli import load_nli
 
-    got = load_nli(dtype="float32").predict(MIXED)
-    index = nli.index
+    backend = load_nli("nli-minilm-l6", dtype="float32")
+    got = backend.predict(MIXED)
+    index = backend.index
     for row, probs in zip(expected, got):
         for label, i in index.items():
             assert probs[label] == pytest.approx(row[i], abs=1e-6)
@@ -307,7 +341,7 @@ def test_check_available_fails_before_any_model_loads(tiny_model_dir, tmp_path, 
         with pytest.raises(ModelError, match="cannot load NLI model 'someorg/name'.*hub is unreachable"):
             check_available("nli", "someorg/name")
         assert time.perf_counter() - t0 < 5
-        assert check_available("nli", "default").name == "nli-minilm-l6"
+        assert check_available("nli", "default").name == "nli-mpnet-base"
         assert check_available("nli", str(tiny_model_dir)).local
         snapshot = tmp_path / "models--someorg--cached" / "snapshots" / ("0" * 40)
         shutil.copytree(tiny_model_dir, snapshot)

@@ -133,7 +133,7 @@ def test_json_report_validates_against_schema(report):
     data = json.loads(json.dumps(report_to_json(report), allow_nan=False))
     errors = list(_validator().iter_errors(data))
     assert not errors, [e.message for e in errors]
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert data["tool"]["name"] == "factcheck"
     assert data["summary"]["by_severity"] == {"error": 2, "warning": 1, "info": 2}
     assert data["summary"]["claims"] == 7 and data["summary"]["documents"] == 2

@@ -116,3 +116,20 @@ def test_resume_refuses_a_changed_run(setup):
         mod.train(_args(mod, base, data, tmp, "changed", "--checkpoint-steps", "5", "--resume", "--lr", "1e-3"))
     with pytest.raises(SystemExit, match="already holds checkpoints"):
         mod.train(_args(mod, base, data, tmp, "changed", "--checkpoint-steps", "5"))
+
+
+def test_export_checkpoint_of_an_unfinished_run(setup):
+    """A checkpoint shipped before its run ends says so: steps done of those planned, finished false."""
+    mod, base, data, tmp = setup
+    mod.train(_args(mod, base, data, tmp, "early", "--checkpoint-steps", "5", "--stop-after-steps", "6"))
+    ckpt = mod.latest_checkpoint(tmp / "early" / "ckpt")
+    manifest = mod.export_checkpoint(_args(mod, base, data, tmp, "early", "--export-checkpoint", str(ckpt)))
+    out = tmp / "early" / "out"
+    assert manifest["steps"] == 5 and manifest["max_steps"] == 12 and manifest["finished"] is False
+    assert json.loads((out / "training_manifest.json").read_text())["pairs_seen"] == 20
+    assert _weights(out).keys() == _weights(ckpt).keys()
+    assert not (out / "optimizer.pt").exists()
+    with pytest.raises(SystemExit, match="trained on other data"):
+        other = tmp / "other.jsonl"
+        other.write_text(data.read_text().splitlines()[0] + "\n")
+        mod.export_checkpoint(mod.parse_args(["--base", str(base), "--train-jsonl", str(other), "--out", str(tmp / "x"), "--export-checkpoint", str(ckpt)]))

@@ -190,6 +190,8 @@ class EditRules:
     closed_opposites: frozenset[tuple[str, str]]
     negative_prefixes: tuple[str, ...]
     prefix_min_stem: int
+    units: Mapping[str, tuple[str, float]]
+    unit_tolerance: float
 
 
 def _opposites(path: Path) -> frozenset[tuple[str, str, str]]:
@@ -221,6 +223,8 @@ def load_rules(path: str | None = None, opposites: str | None = None) -> EditRul
         closed_opposites=frozenset((a, b) for x, y in data["predicate"]["closed_class"] for a, b in ((x, y), (y, x))),
         negative_prefixes=tuple(data["predicate"]["negative_prefixes"]),
         prefix_min_stem=int(data["predicate"]["prefix_min_stem"]),
+        units={word: (dim, float(size)) for dim, table in data["units"].items() if isinstance(table, dict) for word, size in table.items()},
+        unit_tolerance=float(data["units"]["tolerance"]),
     )
 
 
@@ -674,7 +678,27 @@ def _number(c: _Chunk, o: _View, e: _View, rules: EditRules) -> _Found | _Silent
     if _same_values(vo, ve) and not bent:
         numeric = lambda ts: [t for t in ts if not _token_numbers([t], rules) and t.key not in rules.number_ignore and t.key not in rules.scales]  # noqa: E731
         return _Silent("same number") if [t.key for t in numeric(c.o)] == [t.key for t in numeric(c.e)] else None
+    mo, me = _measure(o.text, po, rules), _measure(e.text, pe, rules)
+    if mo and me and mo[0] == me[0] and mo[2] != me[2] and not bent:
+        # the same figure in another unit ("12ft" / "3.5-metres") is style; another figure is not
+        if abs(mo[1] - me[1]) <= rules.unit_tolerance * max(abs(mo[1]), abs(me[1])):
+            return _Silent("unit conversion")
     return _Found("number", po, pe, {"values_before": vo, "values_after": ve})
+
+
+_MEASURE = re.compile(r"(\d+(?:[.,]\d+)?)\s*-?\s*([A-Za-z]+)")
+
+
+def _measure(text: str, span: tuple[int, int], rules: EditRules) -> tuple[str, float, str] | None:
+    """(dimension, value in the base unit, unit word) of the first figure with a unit of measure
+    that starts in ``span`` (the unit may follow just after it: "12ft", "3.5-metres", "5 km")."""
+    for m in _MEASURE.finditer(text, span[0], min(len(text), span[1] + 16)):
+        if m.start() >= span[1]:
+            break
+        unit = rules.units.get(m.group(2).lower())
+        if unit is not None:
+            return unit[0], float(m.group(1).replace(",", "")) * unit[1], m.group(2).lower()
+    return None
 
 
 def _acronym(short: str, long_: str, rules: EditRules) -> bool:

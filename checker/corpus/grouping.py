@@ -53,17 +53,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
+from checker.config import Settings
+
 if TYPE_CHECKING:
     import numpy as np
 
-# Thresholds, tuned on the PAC dev split only (scripts/bench_grouping.py --tune).
-MERGE_THRESHOLD = 0.48  # setting: story_merge_threshold (average combined similarity to merge two clusters)
-NAME_WEIGHT = 0.15  # setting: story_name_weight (share of shared names in the combined similarity)
-DATE_WINDOW_DAYS = 3  # setting: story_date_window_days (articles further apart are never one story)
-DATE_WEIGHT = 0.25  # setting: story_date_weight (share of date closeness: 1 same day, 0.55 next day, 0.1 two days)
-NEIGHBOURS = 10  # setting: story_neighbours (candidate pairs kept per article)
-LEDE_SENTENCES = 2  # setting: story_lede_sentences (sentences after the title that are embedded)
-LEDE_MAX_WORDS = 80  # setting: story_lede_max_words (cap on the embedded lede)
+# Thresholds, tuned on the PAC dev split only (scripts/bench_grouping.py --tune): the defaults of the
+# story_* fields of checker.config.Settings, which is where they are set (GroupingParams.from_settings).
+_DEFAULTS = {name: f.default for name, f in Settings.model_fields.items() if name.startswith("story_")}
+MERGE_THRESHOLD: float = _DEFAULTS["story_merge_threshold"]  # average combined similarity to merge two clusters
+NAME_WEIGHT: float = _DEFAULTS["story_name_weight"]  # share of shared names in the combined similarity
+DATE_WINDOW_DAYS: int = _DEFAULTS["story_date_window_days"]  # articles further apart are never one story
+DATE_WEIGHT: float = _DEFAULTS["story_date_weight"]  # share of date closeness: 1 same day, 0.55 next day, 0.1 two days
+NEIGHBOURS: int = _DEFAULTS["story_neighbours"]  # candidate pairs kept per article
+LEDE_SENTENCES: int = _DEFAULTS["story_lede_sentences"]  # sentences after the title that are embedded
+LEDE_MAX_WORDS: int = _DEFAULTS["story_lede_max_words"]  # cap on the embedded lede
 NAME_PRIOR_DOCS = 50  # idf = log((N + this) / (df + 1)): keeps idf meaningful for a corpus of a few articles
 DATE_RING = 128  # days encoded on a ring of this many dimensions (longer than any window, so no wrap-around in practice)
 DATE_SPREAD = (0.9, math.sqrt((1 - 0.9**2) / 2))  # (same day, either neighbouring day) weights of a date's unit vector
@@ -122,6 +126,19 @@ class GroupingParams:
     neighbours: int = NEIGHBOURS
     lede_sentences: int = LEDE_SENTENCES
     lede_max_words: int = LEDE_MAX_WORDS
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> GroupingParams:
+        """The ``story_*`` settings of a run."""
+        return cls(
+            merge_threshold=settings.story_merge_threshold,
+            name_weight=settings.story_name_weight,
+            date_weight=settings.story_date_weight,
+            date_window_days=settings.story_date_window_days,
+            neighbours=settings.story_neighbours,
+            lede_sentences=settings.story_lede_sentences,
+            lede_max_words=settings.story_lede_max_words,
+        )
 
 
 @dataclass(frozen=True)

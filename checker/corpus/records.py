@@ -28,11 +28,12 @@ from typing import IO, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from checker.config import Settings
 from checker.documents import FORMATS, document_from_text, html_chars, load_document
 from checker.errors import InputError
 from checker.types import Document
 
-MAX_TEXT_CHARS = 10_000_000  # setting: corpus_max_text_chars (same order as max_file_mb=10 for one file)
+MAX_TEXT_CHARS: int = Settings.model_fields["corpus_max_text_chars"].default  # the setting's default (same order as max_file_mb=10 for one file)
 MAX_LINE_BYTES = 4 * MAX_TEXT_CHARS  # a JSON line longer than this is refused unread (escapes inflate text)
 MAX_ID_CHARS = 200
 JSONL_SUFFIXES = (".jsonl", ".ndjson")

@@ -358,6 +358,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _readable_sides(details: dict[str, Any]) -> dict[str, Any]:
+    """A dispute's two sides (checker/dispute.py) as one line each, "speaker (claim): content", for the detail panel."""
+    out = dict(details)
+    for side in ("asserting", "denying"):
+        entries = out.get(side)
+        if isinstance(entries, list) and entries and all(isinstance(e, dict) for e in entries):
+            out[side] = " | ".join(f"{e.get('speaker')} ({e.get('claim')}): {e.get('content')}" for e in entries)
+    return out
+
+
 def split_timings(timings: dict[str, Any]) -> tuple[dict[str, float], dict[str, int]]:
     """(durations in seconds, counts): the pipeline keeps both in ``Report.timings`` (stage times
     as floats, ``nli_pairs`` as an int); a count is never printed as seconds."""
@@ -371,6 +381,66 @@ def split_timings(timings: dict[str, Any]) -> tuple[dict[str, float], dict[str, 
         elif math.isfinite(value):
             durations[name] = value
     return durations, counts
+
+
+@dataclass
+class GroupMark:
+    """One report's marker in a claim-group row: carries the fact, is an odd one out, differs without a majority, or lacks it."""
+
+    label: str
+    cls: str  # m-carry | m-odd | m-split | m-absent
+    title: str
+
+
+@dataclass
+class GroupView:
+    """One row of the consensus view (checker/consensus.py): the fact, one marker per report, the divergences."""
+
+    id: str
+    status: str
+    support: int
+    total: int
+    text: str
+    marks: list[GroupMark]
+    divergences: list[str]
+
+
+def consensus_view(report: Report, labels: dict[str, str]) -> tuple[list[GroupView], list[tuple[str, int]]]:
+    """Rows for the groups carried by two or more reports, and (report label, claims only it makes) per report."""
+    texts = {c.id: c.text for d in report.documents for c in d.claims}
+    rows = []
+    for g in report.consensus:
+        if g.status == "single":
+            continue
+        odd = {v.report: d.aspect for d in g.divergences if d.majority for v in d.odd}
+        split = {v.report: d.aspect for d in g.divergences if not d.majority for v in d.odd}
+        marks = []
+        for doc in report.documents:
+            label = labels[doc.id]
+            if doc.id in odd:
+                marks.append(GroupMark(label, "m-odd", f"{label}: odd one out on a {odd[doc.id]}"))
+            elif doc.id in split:
+                marks.append(GroupMark(label, "m-split", f"{label}: differs on a {split[doc.id]} (no majority)"))
+            elif doc.id in g.reports:
+                marks.append(GroupMark(label, "m-carry", f"{label}: carries it"))
+            else:
+                marks.append(GroupMark(label, "m-absent", f"{label}: does not say it"))
+        rows.append(
+            GroupView(
+                g.id,
+                g.status,
+                len(g.reports),
+                g.total,
+                " ".join(texts.get(g.representative, "").split()),
+                marks,
+                [show_bidi_controls(f"{d.aspect}: {d.message}") for d in g.divergences],
+            )
+        )
+    singles = {d.id: 0 for d in report.documents}
+    for g in report.consensus:
+        if g.status == "single":
+            singles[g.reports[0]] = singles.get(g.reports[0], 0) + 1
+    return rows, [(labels[d.id], singles[d.id]) for d in report.documents]
 
 
 def build_context(report: Report, *, reproducible: bool | None = None) -> dict[str, Any]:
@@ -419,7 +489,7 @@ def build_context(report: Report, *, reproducible: bool | None = None) -> dict[s
                 "missing": [c for c in f.claims if c not in claim_doc],
                 "scores": f.scores,
                 "check": f.check,
-                "details": _plain(_jsonable(f.details)),
+                "details": _plain(_jsonable(_readable_sides(f.details))),
             }
         )
 
@@ -461,7 +531,10 @@ def build_context(report: Report, *, reproducible: bool | None = None) -> dict[s
         "timings": dict(tallies) if reproducible else report.timings,
     }
     titles = [d.title or PurePath(str(d.path)).name for d in report.documents]
+    groups, singles = consensus_view(report, labels)
     return {
+        "groups": groups,
+        "singles": singles,
         "page_title": "factcheck: " + " vs ".join(isolated_plain(t) for t in titles if t) if titles else "factcheck report",
         "docs": docs,
         "counts": counts,

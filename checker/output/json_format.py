@@ -23,7 +23,7 @@ from checker.types import Claim, Finding, Report
 
 __all__ = ["SCHEMA_PATH", "SCHEMA_VERSION", "LineIndex", "Position", "ReportIndex", "claim_to_json", "jsonable", "report_to_json", "summary"]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "report.schema.json"
 TOOL_NAME = "factcheck"
 SEVERITIES = ("error", "warning", "info")
@@ -125,6 +125,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "findings": [finding_to_json(f) for f in report.findings],
         "summary": summary(report),
         **({"warnings": list(report.warnings)} if report.warnings else {}),
+        **({"consensus": [jsonable(g.to_json()) for g in report.consensus]} if report.consensus else {}),
     }
 
 

@@ -8,6 +8,7 @@ mistaken for a style tag.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -96,7 +97,34 @@ def render_finding(finding: Finding, index: ReportIndex) -> RenderableType:
     missing = [cid for cid in finding.claims if cid not in index.claims]
     if missing:
         claims.add_row("", "?", Text(f"unknown claim ids: {', '.join(missing)}", style="dim"))
+    for side, label in (("asserting", "asserts"), ("denying", "denies")):  # a dispute's two sides (checker/dispute.py, issue 14)
+        for entry in finding.details.get(side) or []:
+            if isinstance(entry, dict):
+                claims.add_row("", Text(label, style="bold"), Text(f"{entry.get('speaker')} ({entry.get('claim')}): {entry.get('content')}"))
     return Group(head, claims)
+
+
+def render_consensus(report: Report, *, show_info: bool = False) -> RenderableType:
+    """The claim groups of a run with three or more reports (checker/consensus.py), short: one count
+    line, the contested groups with their odd ones out, the shared ones only with ``--show-info``."""
+    groups = [g for g in report.consensus if g.status != "single"]
+    contested = [g for g in groups if g.status == "contested"]
+    singles = Counter(g.reports[0] for g in report.consensus if g.status == "single")
+    head = Text()
+    head.append("Consensus", style="bold")
+    head.append(f" across {_plural(len(report.documents), 'report')}: {_plural(len(groups), 'fact')} in two or more, {len(contested)} contested")
+    if singles:
+        head.append("; in one report only: " + ", ".join(f"{doc} {n}" for doc, n in sorted(singles.items())))
+    head.append(".")
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=2)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for g in groups if show_info else contested:
+        table.add_row("", g.id, Text(" ".join(g.message.split())))
+        for d in g.divergences:
+            table.add_row("", "", Text(f"{d.aspect}: {d.message}", style="yellow" if d.majority else "magenta"))
+    return Group(head, table)
 
 
 def summary_line(report: Report, *, shown: int, hidden: int) -> Text:
@@ -132,6 +160,9 @@ def render_text(report: Report, console: Console, *, show_info: bool = False, qu
         console.print()
     for finding in visible:
         console.print(render_finding(finding, index))
+        console.print()
+    if not quiet and report.consensus:
+        console.print(render_consensus(report, show_info=show_info))
         console.print()
     if not quiet:
         console.print(summary_line(report, shown=len(visible), hidden=len(findings) - len(visible)))
