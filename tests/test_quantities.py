@@ -210,3 +210,9 @@ def test_quantity_conflicts_ignores_bare_numbers_and_matches():
     assert [(x.text, y.text) for x, y in quantity_conflicts(a, b)] == [("300 soldiers", "tens of thousands of soldiers")]
     assert quantity_conflicts(extract_quantities("300 soldiers"), extract_quantities("5 tanks")) == []
     assert quantity_conflicts(extract_quantities("dozens of soldiers"), extract_quantities("40 soldiers")) == []
+
+
+def test_number_words_that_overflow_a_float_are_no_number():
+    """Found by scripts/fuzz.py: "hundred" repeated 300 times is 1e600, infinity as a float."""
+    assert words_to_number(" ".join(["hundred"] * 300)) is None
+    assert words_to_number(" ".join(["hundred"] * 3)) == 1e6

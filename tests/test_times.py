@@ -404,3 +404,11 @@ def test_day_inside_week_is_the_same_time():
     week = TimeRef("last week", D(2025, 2, 17), D(2025, 2, 23), "week")
     assert same_time(week, TimeRef("Tuesday", D(2025, 2, 18), D(2025, 2, 18), "day")) is True
     assert same_time(week, TimeRef("Tuesday", D(2025, 2, 25), D(2025, 2, 25), "day")) is False
+
+
+def test_a_count_of_number_words_too_large_for_a_float_stays_text():
+    """Found by scripts/fuzz.py (fresh random cases): 300 repetitions of "hundred" overflowed to
+    infinity and int() raised OverflowError; now it is no number, and the span is not resolved."""
+    phrase = " ".join(["hundred"] * 300)
+    refs = resolve_times(f"It happened {phrase} days ago.", date(2025, 2, 17))
+    assert all(r.start is None for r in refs)

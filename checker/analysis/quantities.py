@@ -95,7 +95,8 @@ def words_to_number(phrase: str) -> float | None:
         else:
             return None
         seen = True
-    return total + current if seen else None
+    value = total + current
+    return value if seen and math.isfinite(value) else None  # "hundred hundred ..." overflows to inf: not a number
 
 
 def _parse_digits(num: str) -> float:
