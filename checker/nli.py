@@ -14,7 +14,9 @@ The cache keys NLI results by :func:`precision_tag` (device kind + format), so r
 different formats never mix. Results are the same for a pair alone or in any batch: in float32
 attention masks make padding inert (to ~1e-7); in bf16 the padding is visible in the rounding
 (~2e-3), so each pair is padded to its own length bucket (:data:`PAD_MULTIPLE`) and batched only
-with pairs of that bucket, which makes the results identical, bit for bit.
+with pairs of that bucket, in forward passes of exactly :data:`ROWS_PER_PASS` rows (AMX/oneDNN
+kernels choose their blocking by the matrix shape), which makes the results identical, bit for bit.
+Linear weights are stored in the reduced format once at load (:func:`cast_linear_weights`).
 
 ``quantize="dynamic-int8"`` (a registry field or a ``load_nli`` keyword) swaps every ``nn.Linear``
 for torch's dynamically quantized int8 version, on CPU only (other devices keep the fp32 model).
@@ -45,6 +47,11 @@ NLI_DTYPES = ("auto", "float32", "bfloat16", "float16")
 # setting: nli_pad_multiple — in bfloat16/float16 every pair is padded to a multiple of this many
 # tokens and batched only with pairs of the same padded length, so results stay batch-invariant.
 PAD_MULTIPLE = 16
+# In bfloat16/float16 every forward pass holds exactly this many rows
+# (filler rows complete the last one): the CPU's matrix kernels (AMX, oneDNN) pick their blocking
+# from the matrix shape, which moved a pair's probabilities by ~2e-4 with the number of batch-mates.
+# Four rows run as fast as 32 on 2 cores (BENCHMARKS.md, nli-eval) and waste little on small calls.
+ROWS_PER_PASS = 4
 _FROM_REGISTRY = "registry"
 
 
@@ -95,6 +102,24 @@ def quantize_dynamic_int8(model):
     with warnings.catch_warnings():  # torch.ao eager quantization announces its move to torchao
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+
+
+def cast_linear_weights(model, dtype: str) -> None:
+    """Store every Linear layer's weight and bias in the autocast dtype, once.
+
+    Autocast casts a Linear's fp32 weight to bf16 on every forward pass (its cast cache lives only
+    inside one ``autocast`` block, and each batch is its own block), which cost about a quarter of
+    MPNet's CPU inference time. Weights already in the target dtype are used as they are, so the
+    arithmetic is the one autocast does (measured: identical probabilities); LayerNorm, embeddings
+    and softmax stay in float32 as autocast wants them."""
+    import torch
+
+    target = getattr(torch, dtype)
+    for module in model.modules():
+        if isinstance(module, torch.nn.Linear):
+            module.weight.data = module.weight.data.to(target)
+            if module.bias is not None:
+                module.bias.data = module.bias.data.to(target)
 
 
 def _label_index(id2label: dict) -> dict[str, int]:
@@ -193,6 +218,8 @@ class CrossEncoderNLI:
         self.max_length = max_length
         if self.quantize == "dynamic-int8":
             quantize_dynamic_int8(self.model)
+        if self.dtype in ("bfloat16", "float16"):
+            cast_linear_weights(self.model, self.dtype)
         self.index = _label_index(self.model.config.id2label)
 
     def _autocast(self):
@@ -208,15 +235,20 @@ class CrossEncoderNLI:
         """Raw logits of tokenized pairs in one padded forward pass (masks make the padding inert)."""
         import torch
 
-        pad_to = PAD_MULTIPLE if self.dtype != "float32" else None
+        n = len(features)
+        pad_to = None
+        if self.dtype != "float32":
+            pad_to = PAD_MULTIPLE
+            features = features + [features[0]] * (-n % ROWS_PER_PASS)  # a fixed shape: see ROWS_PER_PASS
         batch = self.tokenizer.pad(features, padding=True, pad_to_multiple_of=pad_to, return_tensors="pt").to(self.device)
         with torch.inference_mode(), self._autocast():
-            return self.model(**batch).logits.float().cpu().numpy()
+            return self.model(**batch).logits.float().cpu().numpy()[:n]
 
     def _batches(self, lengths: list[int], batch_size: int) -> list[list[int]]:
-        """Indices by token length, cut into batches. In reduced precision a pair's padded length must
-        not depend on its batch-mates (bf16 rounding makes the padding visible: ~2e-3 in the logits),
-        so each batch holds one length bucket only and is padded to the bucket's edge."""
+        """Indices by token length, cut into batches. In reduced precision neither a pair's padded length
+        nor the shape of its forward pass may depend on its batch-mates (bf16 rounding makes the padding
+        visible, ~2e-3 in the logits, and the kernels' blocking follows the shape, ~2e-4), so each batch
+        holds one length bucket only, padded to the bucket's edge, and ROWS_PER_PASS rows."""
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
         if self.quantize:  # one forward pass per pair: a per-tensor activation scale must not see batch-mates
             return [[i] for i in order]
@@ -224,7 +256,7 @@ class CrossEncoderNLI:
             return [order[k : k + batch_size] for k in range(0, len(order), batch_size)]
         batches: list[list[int]] = []
         for i in order:
-            if batches and len(batches[-1]) < batch_size and -(-lengths[batches[-1][0]] // PAD_MULTIPLE) == -(-lengths[i] // PAD_MULTIPLE):
+            if batches and len(batches[-1]) < ROWS_PER_PASS and -(-lengths[batches[-1][0]] // PAD_MULTIPLE) == -(-lengths[i] // PAD_MULTIPLE):
                 batches[-1].append(i)
             else:
                 batches.append([i])

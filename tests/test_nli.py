@@ -350,3 +350,25 @@ def test_check_available_fails_before_any_model_loads(tiny_model_dir, tmp_path, 
         assert check_available("nli", "someorg/cached").location == "someorg/cached"
     finally:
         hub_offline.cache_clear()
+
+
+def test_bf16_weights_stored_once_give_autocasts_probabilities(tiny_model_dir):
+    """Linear weights are cast to bf16 at load (autocast would recast them every batch); the
+    probabilities are exactly those of autocast over the fp32 weights, and LayerNorm stays fp32."""
+    import torch
+
+    from checker.nli import CrossEncoderNLI
+
+    def linears(model) -> list:
+        return [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+
+    backend = CrossEncoderNLI(str(tiny_model_dir), dtype="bfloat16")
+    assert linears(backend.model) and all(m.weight.dtype == torch.bfloat16 for m in linears(backend.model))
+    norms = [m for m in backend.model.modules() if isinstance(m, torch.nn.LayerNorm)]
+    assert norms and all(m.weight.dtype == torch.float32 for m in norms)
+    cast = backend.predict(MIXED)
+    fp32 = CrossEncoderNLI(str(tiny_model_dir), dtype="float32").model
+    for mine, orig in zip(linears(backend.model), linears(fp32), strict=True):  # back to fp32 weights: plain autocast
+        mine.weight.data, mine.bias.data = orig.weight.data, orig.bias.data
+    assert linears(backend.model)[0].weight.dtype == torch.float32
+    assert backend.predict(MIXED) == cast
