@@ -50,7 +50,7 @@ PAD_MULTIPLE = 16
 # In bfloat16/float16 every forward pass holds exactly this many rows
 # (filler rows complete the last one): the CPU's matrix kernels (AMX, oneDNN) pick their blocking
 # from the matrix shape, which moved a pair's probabilities by ~2e-4 with the number of batch-mates.
-# Four rows run as fast as 32 on 2 cores (BENCHMARKS.md, nli-eval) and waste little on small calls.
+# Small passes also waste little filler on small calls; a call's batch_size only applies in float32.
 ROWS_PER_PASS = 4
 _FROM_REGISTRY = "registry"
 
