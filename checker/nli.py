@@ -218,16 +218,21 @@ class CrossEncoderNLI:
         self.max_length = max_length
         if self.quantize == "dynamic-int8":
             quantize_dynamic_int8(self.model)
-        if self.dtype in ("bfloat16", "float16"):
+        if self.reduced_precision:
             cast_linear_weights(self.model, self.dtype)
         self.index = _label_index(self.model.config.id2label)
+
+    @property
+    def reduced_precision(self) -> bool:
+        """bfloat16 / float16 (autocast, weights stored cast); the int8-dynamic path is neither."""
+        return self.dtype in ("bfloat16", "float16")
 
     def _autocast(self):
         import contextlib
 
         import torch
 
-        if self.dtype in ("bfloat16", "float16"):
+        if self.reduced_precision:
             return torch.autocast(torch.device(self.device).type, dtype=getattr(torch, self.dtype))
         return contextlib.nullcontext()
 
@@ -237,7 +242,7 @@ class CrossEncoderNLI:
 
         n = len(features)
         pad_to = None
-        if self.dtype != "float32":
+        if self.dtype != "float32":  # every format but float32 (int8-dynamic too) runs fixed padded shapes
             pad_to = PAD_MULTIPLE
             features = features + [features[0]] * (-n % ROWS_PER_PASS)  # a fixed shape: see ROWS_PER_PASS
         batch = self.tokenizer.pad(features, padding=True, pad_to_multiple_of=pad_to, return_tensors="pt").to(self.device)
@@ -252,7 +257,7 @@ class CrossEncoderNLI:
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
         if self.quantize:  # one forward pass per pair: a per-tensor activation scale must not see batch-mates
             return [[i] for i in order]
-        if self.dtype == "float32":
+        if not self.reduced_precision:
             return [order[k : k + batch_size] for k in range(0, len(order), batch_size)]
         batches: list[list[int]] = []
         for i in order:

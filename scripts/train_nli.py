@@ -42,6 +42,7 @@ The MPNet run, detached so that it outlives the shell:
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import random
@@ -519,6 +520,7 @@ def train(args: argparse.Namespace) -> dict:
     manifest.update(
         steps=trainer.state.global_step,
         max_steps=trainer.state.max_steps,
+        pairs_seen=trainer.state.global_step * args.batch_size,  # the sources' counts are the mix's, not what a cut schedule saw
         resumed_from=str(resume_from) if resume_from else None,
         train_seconds=round(callback.seconds()),
         finished=finished,
@@ -568,7 +570,7 @@ def write_manifest(manifest: dict, base: Path, out: Path) -> None:
     if prev_path.exists():  # continuing from an earlier stage: keep its record, sum pairs seen per source
         prev = json.loads(prev_path.read_text())
         stages = prev.get("stages", [{k: v for k, v in prev.items() if k != "stages"}])
-        manifest["stages"] = stages + [dict(manifest)]
+        manifest["stages"] = stages + [copy.deepcopy(manifest)]  # deep: the sums below must not reach this stage's own record
         for k, v in manifest["sources"].items():
             v["pairs"] += stages[-1]["sources"].get(k, {}).get("pairs", 0) if len(stages) == 1 else prev["sources"].get(k, {}).get("pairs", 0)
         for k, v in prev.get("hard_negatives", {}).items():

@@ -133,3 +133,19 @@ def test_export_checkpoint_of_an_unfinished_run(setup):
         other = tmp / "other.jsonl"
         other.write_text(data.read_text().splitlines()[0] + "\n")
         mod.export_checkpoint(mod.parse_args(["--base", str(base), "--train-jsonl", str(other), "--out", str(tmp / "x"), "--export-checkpoint", str(ckpt)]))
+
+
+def test_a_later_stage_keeps_each_stage_record_as_it_was(tmp_path):
+    """A stage trained from a shipped model (``--base`` holds its training_manifest.json): the new manifest
+    sums the sources over the stages, and each stage's own record keeps that stage's counts."""
+    train = _train_module()
+    base, out = tmp_path / "base", tmp_path / "out"
+    base.mkdir()
+    out.mkdir()
+    first = {"sources": {"snli": {"pairs": 10}}, "hard_negatives": {"month": 3}, "steps": 5}
+    (base / "training_manifest.json").write_text(json.dumps(first))
+    train.write_manifest({"sources": {"snli": {"pairs": 7}}, "hard_negatives": {"month": 2}, "steps": 4}, base, out)
+    written = json.loads((out / "training_manifest.json").read_text())
+    assert written["sources"]["snli"]["pairs"] == 17 and written["hard_negatives"]["month"] == 5
+    assert [s["sources"]["snli"]["pairs"] for s in written["stages"]] == [10, 7]
+    assert [s["hard_negatives"]["month"] for s in written["stages"]] == [3, 2]
