@@ -567,7 +567,7 @@ def make_manifest(args: argparse.Namespace, base, precision: str, counts: dict[s
 def write_manifest(manifest: dict, base: Path, out: Path) -> None:
     """training_manifest.json next to the model; a run continued from an earlier stage keeps its record."""
     prev_path = base / "training_manifest.json"
-    if prev_path.exists():  # continuing from an earlier stage: keep its record, sum pairs seen per source
+    if prev_path.exists():  # continuing from an earlier stage: keep its record, sum the mixes' pairs per source (pairs_seen: what each stage saw)
         prev = json.loads(prev_path.read_text())
         stages = prev.get("stages", [{k: v for k, v in prev.items() if k != "stages"}])
         manifest["stages"] = stages + [copy.deepcopy(manifest)]  # deep: the sums below must not reach this stage's own record
