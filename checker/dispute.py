@@ -9,7 +9,8 @@ that: the denial is worded differently ("Title 42 has nothing to do with public 
 the content from the similarity, and the model is confident in one direction only (the denial
 refutes the assertion; the assertion does not refute every detail of the denial). So this stage:
 
-1. **Finds candidates beyond similarity**: claims of different reports that share salient anchors
+1. **Finds candidates beyond similarity**: the aligned pairs no pair rule decided (first: the
+   alignment says they are about the same thing), then claims of different reports that share salient anchors
    (TF-IDF over the claims' contents: names, figures, rare words) or whose *contents* (the
    attribution frame removed: "X said that P" -> P) are close, fused by reciprocal rank with the
    embedding similarity; claims that carry a refutation cue ("in fact", "there is no", "denied",
@@ -136,12 +137,24 @@ def _tfidf(texts: list[str]) -> tuple[Any, list[str]]:
     return matrix, list(vec.get_feature_names_out())
 
 
-def candidates(docs: Sequence[Document], contents: dict[str, str], vectors: dict[str, Any], settings: Settings, mode: Mode | None) -> list[Candidate]:
+def candidates(
+    docs: Sequence[Document],
+    contents: dict[str, str],
+    vectors: dict[str, Any],
+    settings: Settings,
+    mode: Mode | None,
+    aligned: Sequence[tuple[Claim, Claim]] = (),
+) -> list[Candidate]:
     """Claim pairs of different reports ranked by fused lexical (TF-IDF) and content-embedding rank.
 
     Each claim keeps its ``dispute_top_k`` best counterparts per other report (more for a claim with
     a refutation cue); a pair needs content similarity >= ``dispute_min_similarity`` and either a
-    shared salient word or similarity >= ``align_min_similarity``."""
+    shared salient word or similarity >= ``align_min_similarity``.
+
+    ``aligned``: pairs the alignment already matched and no pair rule decided. They come first,
+    whatever their fused rank: the alignment says they are about the same thing, and a denial worded
+    in its own frame ("I can say with full certainty ... that industry does have interest") can rank
+    below the best three by content while NLI sees the conflict at once (story-99, a9/b9)."""
     import numpy as np
 
     claims = [c for d in docs for c in d.claims if not c.is_heading]
@@ -155,6 +168,16 @@ def candidates(docs: Sequence[Document], contents: dict[str, str], vectors: dict
     emb = np.stack([vectors[c.id] for c in claims])
     cosine = emb @ emb.T
     found: dict[tuple[str, str], Candidate] = {}
+    allowed = {frozenset((a.id, b.id)) for a, b in doc_pairs(docs, mode)}
+    first: list[Candidate] = []
+    for x, y in aligned:
+        if x.id not in row or y.id not in row or frozenset((x.doc, y.doc)) not in allowed:
+            continue
+        r, c = row[x.id], row[y.id]
+        sim = float(cosine[r, c])
+        if sim >= settings.dispute_min_similarity and (x.id, y.id) not in found:
+            found[(x.id, y.id)] = Candidate(x, y, sim, float(lexical[r, c]), _shared(tfidf, vocab, r, c), 1.0)
+            first.append(found[(x.id, y.id)])
     for doc_a, doc_b in doc_pairs(docs, mode):
         ia = [row[c.id] for c in doc_a.claims if c.id in row]
         ib = [row[c.id] for c in doc_b.claims if c.id in row]
@@ -176,9 +199,10 @@ def candidates(docs: Sequence[Document], contents: dict[str, str], vectors: dict
                     x, y = (claims[r], claims[c]) if r in ia else (claims[c], claims[r])
                     score = 1 / (10 + lex_rank[c]) + 1 / (10 + emb_rank[c])
                     key = (x.id, y.id)
-                    if key not in found or score > found[key].score:
+                    if (key not in found or score > found[key].score) and (y.id, x.id) not in found:
                         found[key] = Candidate(x, y, sim, lex, shared, score)
-    return sorted(found.values(), key=lambda c: -c.score)
+    taken = {(c.x.id, c.y.id) for c in first}
+    return first + sorted((c for k, c in found.items() if k not in taken), key=lambda c: -c.score)
 
 
 def _shared(tfidf: Any, vocab: list[str], r: int, c: int) -> tuple[str, ...]:
@@ -194,7 +218,7 @@ def _shared(tfidf: Any, vocab: list[str], r: int, c: int) -> tuple[str, ...]:
 @policy_rule(
     "dispute",
     decides=("contradiction", "disputed", "attributed_disagreement"),
-    when="a pair of claims of different reports, not decided by a pair rule, sharing a salient word (TF-IDF) or with content similarity >= "
+    when="a pair of claims of different reports, not decided by a pair rule: every aligned pair first, then pairs sharing a salient word (TF-IDF) or with content similarity >= "
     "{align_min_similarity} (the best {dispute_top_k} per claim and report by fused lexical/embedding rank, more for a claim with a refutation cue); "
     "NLI on the contents (attribution frames removed): the denying side against the asserting side >= {dispute_contradiction}, the other direction "
     ">= {dispute_reverse_contradiction}, entailment < {dispute_max_entailment} both ways; no conflicting figures or disjoint dates",
@@ -432,7 +456,8 @@ def disputes(
     for i, cand in enumerate(alignment.candidates):
         if cand.a.text == contents[cand.a.id] and cand.b.text == contents[cand.b.id]:
             known[(cand.a.id, cand.b.id)] = (probs[2 * i], probs[2 * i + 1])
-    pool = [c for c in candidates(docs, contents, cvec, settings, mode) if frozenset((c.x.id, c.y.id)) not in decided]
+    undecided = [(cand.a, cand.b) for cand in alignment.candidates if frozenset((cand.a.id, cand.b.id)) not in decided]
+    pool = [c for c in candidates(docs, contents, cvec, settings, mode, undecided) if frozenset((c.x.id, c.y.id)) not in decided]
     todo: list[Candidate] = []
     calls = 0
     for c in pool:

@@ -5,7 +5,8 @@ every article gets its date moved by 10·k days (so copies form new stories, not
 fixed, which is how cost should grow linearly) and one word of its text changed (so no two copies share a text).
 No model cache is used, so every story is computed. Each size runs in a fresh process (peak RSS per run).
 
-    python scripts/bench_corpus.py --sizes 34,100 --nli-model nli-minilm-l6 [--engines in-process,ray] [--write]
+    python scripts/bench_corpus.py --sizes 34,100 [--engines in-process,ray] [--nli-model NAME] [--write]
+    python scripts/bench_corpus.py --runs in-process:34,in-process:100,ray:34 --write
 
 ``--write`` puts the table into BENCHMARKS.md (section corpus-throughput).
 """
@@ -15,6 +16,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
+import platform
 import re
 import resource
 import subprocess
@@ -78,6 +81,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="34,100")
     ap.add_argument("--engines", default="in-process")
+    ap.add_argument("--runs", default=None, help="ENGINE:N,... instead of every engine at every size (in-process:34,in-process:100,ray:34)")
     ap.add_argument("--nli-model", default="default")
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
@@ -85,18 +89,24 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(int(args.worker[0]), args.worker[1], args.nli_model)))
         return
+    if args.runs:
+        runs = [(e, int(n)) for e, n in (r.rsplit(":", 1) for r in args.runs.split(","))]
+        selection = f"--runs {args.runs}"
+    else:
+        runs = [(e, int(n)) for e in args.engines.split(",") for n in args.sizes.split(",")]
+        selection = f"--sizes {args.sizes} --engines {args.engines}"
     rows = []
-    for engine in args.engines.split(","):
-        for n in map(int, args.sizes.split(",")):
-            cmd = [sys.executable, __file__, "--worker", str(n), engine, "--nli-model", args.nli_model]
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-            rows.append(json.loads(out.strip().splitlines()[-1]))
-            print(json.dumps(rows[-1]), flush=True)
-    table = ["| engine | articles | stories | wall (s) | articles/min | peak RSS (MB) | read / group / compare / write (s) |", "|---|---|---|---|---|---|---|"]
+    for engine, n in runs:
+        load = os.getloadavg()[0]  # the 1-minute load before the run: wall times on a busy machine are upper bounds
+        cmd = [sys.executable, __file__, "--worker", str(n), engine, "--nli-model", args.nli_model]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        rows.append({**json.loads(out.strip().splitlines()[-1]), "load_before": round(load, 2)})
+        print(json.dumps(rows[-1]), flush=True)
+    table = ["| engine | articles | stories | wall (s) | articles/min | peak RSS (MB) | read / group / compare / write (s) | load before |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         t = r["stages_s"]
         stages = " / ".join(str(t.get(k, "")) for k in ("read", "group", "compare", "write"))
-        table.append(f"| {r['engine']} | {r['articles']} | {r['stories']} | {r['wall_s']} | {r['articles_per_min']} | {r['peak_rss_mb']} | {stages} |")
+        table.append(f"| {r['engine']} | {r['articles']} | {r['stories']} | {r['wall_s']} | {r['articles_per_min']} | {r['peak_rss_mb']} | {stages} | {r['load_before']} |")
     text = "\n".join(table)
     print(text)
     if args.write:
@@ -104,8 +114,9 @@ def main() -> None:
 
         md = (
             "## Corpus throughput (`factcheck corpus`, issue 15)\n\n"
-            f"`python scripts/bench_corpus.py --sizes {args.sizes} --engines {args.engines} --nli-model {args.nli_model} --write` "
-            "on this project's 2-core machine, shared with other jobs (so wall times are upper bounds). PAC dev articles "
+            f"`python scripts/bench_corpus.py {selection} --nli-model {args.nli_model} --write` "
+            f"on {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}); 'load before': the 1-minute load average "
+            "when the run started (above ~0.5 the machine was shared, and the wall times are upper bounds). PAC dev articles "
             "duplicated with dates 10 days apart and one word changed; stories of 2; no model cache.\n\n" + text
         )
         update_section("corpus-throughput", md)

@@ -308,7 +308,8 @@ def build(results: list[dict], command: str, show_info: bool) -> tuple[str, dict
         "",
         f"Command: `{command}`",
         "",
-        f"Run {datetime.date.today().isoformat()}; NLI model `{models.get('nli', '?')}`, embedding model `{models.get('embedding', '?')}`.",
+        f"Run {datetime.date.today().isoformat()}; NLI model `{models.get('nli', '?')}`, embedding model `{models.get('embedding', '?')}`."
+        + (" With a cache (`--cache-dir`): findings are the same, but *seconds* counts only what the cache lacked." if "--cache-dir" in command else ""),
         "recall: must_report items found (any severity); violated: must_not_report items that a finding matched;",
         "precision: error/warning findings that match a must_report item / all error/warning findings;",
         "unexpected: error/warning findings matching neither list (listed below for review).",
@@ -530,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         + "".join(f" --only {o}" for o in args.only)
         + (" --show-info" if args.show_info else "")
         + (f" --section {args.section}" if args.section != "findings" else "")
+        + (" --cache-dir DIR" if args.cache_dir else "")
         + " --write"
     )
     markdown, summary = build(results, cmd, args.show_info)

@@ -20,8 +20,14 @@ SPECS = sorted((ROOT / "fixtures" / "expected").glob("*.json"))
 # must_report items found with the shipped models (kind, a-anchor prefix); losing one is a regression.
 FOUND_TODAY = {
     "riyadh": [("disputed", 'the false claim that Ukraine "started" the war'), ("disputed", "supposed responsibility"), ("different_time", "will meet in Riyadh on Tuesday")],
-    "story-107-title-42": [("agreement", None)],
-    "story-99-cook-inlet-lease": [("agreement", None)],
+    "story-107-title-42": [("agreement", None), ("attributed_disagreement", "Title 42 has nothing to do with public health")],
+    "story-109-guns-and-the-constitution": [("quote_mismatch", "when in God's name will we stand up")],
+    # the second one needs the aligned pairs in the dispute pool (checker/dispute.py: candidates)
+    "story-99-cook-inlet-lease": [
+        ("agreement", None),
+        ("attributed_disagreement", "Due to lack of industry interest in leasing"),
+        ("attributed_disagreement", "received no comments indicating specific company interest"),
+    ],
 }
 
 
