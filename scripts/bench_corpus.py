@@ -77,6 +77,22 @@ def worker(n: int, engine: str, nli_model: str) -> dict:
     }
 
 
+def matmul_gflops() -> float:
+    """bf16 GEMM speed of this machine right now (best of 3). The shared host's speed changes from hour to hour
+    (by 2x within one session), so a wall time means little without it."""
+    import torch
+
+    a = torch.randn(2048, 2048).bfloat16()
+    a @ a
+    best = 0.0
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for _ in range(5):
+            a @ a
+        best = max(best, 5 * 2 * 2048**3 / (time.perf_counter() - t0) / 1e9)
+    return best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="34,100")
@@ -98,15 +114,21 @@ def main() -> None:
     rows = []
     for engine, n in runs:
         load = os.getloadavg()[0]  # the 1-minute load before the run: wall times on a busy machine are upper bounds
+        gflops = matmul_gflops()
         cmd = [sys.executable, __file__, "--worker", str(n), engine, "--nli-model", args.nli_model]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        rows.append({**json.loads(out.strip().splitlines()[-1]), "load_before": round(load, 2)})
+        rows.append({**json.loads(out.strip().splitlines()[-1]), "load_before": round(load, 2), "bf16_gflops": round(gflops)})
         print(json.dumps(rows[-1]), flush=True)
-    table = ["| engine | articles | stories | wall (s) | articles/min | peak RSS (MB) | read / group / compare / write (s) | load before |", "|---|---|---|---|---|---|---|---|"]
+    table = [
+        "| engine | articles | stories | wall (s) | articles/min | peak RSS (MB) | read / group / compare / write (s) | load before | bf16 GEMM GFLOP/s before |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         t = r["stages_s"]
         stages = " / ".join(str(t.get(k, "")) for k in ("read", "group", "compare", "write"))
-        table.append(f"| {r['engine']} | {r['articles']} | {r['stories']} | {r['wall_s']} | {r['articles_per_min']} | {r['peak_rss_mb']} | {stages} | {r['load_before']} |")
+        table.append(
+            f"| {r['engine']} | {r['articles']} | {r['stories']} | {r['wall_s']} | {r['articles_per_min']} | {r['peak_rss_mb']} | {stages} | {r['load_before']} | {r['bf16_gflops']} |"
+        )
     text = "\n".join(table)
     print(text)
     if args.write:
@@ -116,7 +138,8 @@ def main() -> None:
             "## Corpus throughput (`factcheck corpus`, issue 15)\n\n"
             f"`python scripts/bench_corpus.py {selection} --nli-model {args.nli_model} --write` "
             f"on {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}); 'load before': the 1-minute load average "
-            "when the run started (above ~0.5 the machine was shared, and the wall times are upper bounds). PAC dev articles "
+            "when the run started (above ~0.5 the machine was shared, and the wall times are upper bounds); 'bf16 GEMM': a 2048x2048 "
+            "bf16 matmul's speed just before the run (the host's speed varies). PAC dev articles "
             "duplicated with dates 10 days apart and one word changed; stories of 2; no model cache.\n\n" + text
         )
         update_section("corpus-throughput", md)
