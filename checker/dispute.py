@@ -169,15 +169,13 @@ def candidates(
     cosine = emb @ emb.T
     found: dict[tuple[str, str], Candidate] = {}
     allowed = {frozenset((a.id, b.id)) for a, b in doc_pairs(docs, mode)}
-    first: list[Candidate] = []
-    for x, y in aligned:
+    for x, y in aligned:  # score 1.0: above any fused score (at most 2/10), so they sort first and keep their place
         if x.id not in row or y.id not in row or frozenset((x.doc, y.doc)) not in allowed:
             continue
         r, c = row[x.id], row[y.id]
         sim = float(cosine[r, c])
-        if sim >= settings.dispute_min_similarity and (x.id, y.id) not in found:
-            found[(x.id, y.id)] = Candidate(x, y, sim, float(lexical[r, c]), _shared(tfidf, vocab, r, c), 1.0)
-            first.append(found[(x.id, y.id)])
+        if sim >= settings.dispute_min_similarity:
+            found.setdefault((x.id, y.id), Candidate(x, y, sim, float(lexical[r, c]), _shared(tfidf, vocab, r, c), 1.0))
     for doc_a, doc_b in doc_pairs(docs, mode):
         ia = [row[c.id] for c in doc_a.claims if c.id in row]
         ib = [row[c.id] for c in doc_b.claims if c.id in row]
@@ -201,8 +199,7 @@ def candidates(
                     key = (x.id, y.id)
                     if (key not in found or score > found[key].score) and (y.id, x.id) not in found:
                         found[key] = Candidate(x, y, sim, lex, shared, score)
-    taken = {(c.x.id, c.y.id) for c in first}
-    return first + sorted((c for k, c in found.items() if k not in taken), key=lambda c: -c.score)
+    return sorted(found.values(), key=lambda c: -c.score)  # stable: the aligned pairs stay in the alignment's order
 
 
 def _shared(tfidf: Any, vocab: list[str], r: int, c: int) -> tuple[str, ...]:

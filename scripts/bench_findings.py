@@ -242,7 +242,7 @@ def claim_line(claims, cid: str, n: int = 160) -> str:
     return f"{cid}{who}: {text}"
 
 
-def build(results: list[dict], command: str, show_info: bool) -> tuple[str, dict]:
+def build(results: list[dict], command: str, show_info: bool, cached: bool = False) -> tuple[str, dict]:
     per_kind: dict[str, Counter] = defaultdict(Counter)
     per_pair = []
     misses, violations, unexpected, anchor_problems = [], [], [], []
@@ -309,7 +309,7 @@ def build(results: list[dict], command: str, show_info: bool) -> tuple[str, dict
         f"Command: `{command}`",
         "",
         f"Run {datetime.date.today().isoformat()}; NLI model `{models.get('nli', '?')}`, embedding model `{models.get('embedding', '?')}`."
-        + (" With a cache (`--cache-dir`): findings are the same, but *seconds* counts only what the cache lacked." if "--cache-dir" in command else ""),
+        + (" With a cache (`--cache-dir`): findings are the same, but *seconds* counts only what the cache lacked." if cached else ""),
         "recall: must_report items found (any severity); violated: must_not_report items that a finding matched;",
         "precision: error/warning findings that match a must_report item / all error/warning findings;",
         "unexpected: error/warning findings matching neither list (listed below for review).",
@@ -534,7 +534,7 @@ def main(argv: list[str] | None = None) -> int:
         + (" --cache-dir DIR" if args.cache_dir else "")
         + " --write"
     )
-    markdown, summary = build(results, cmd, args.show_info)
+    markdown, summary = build(results, cmd, args.show_info, cached=bool(args.cache_dir))
     print(markdown)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
