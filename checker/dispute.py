@@ -25,7 +25,8 @@ refutes the assertion; the assertion does not refute every detail of the denial)
    disputed, speaker vs speaker -> attributed_disagreement. A dispute found with one strong
    direction is reported at ``dispute_severity`` (info: on the dev expectations one such warning in
    five was a real dispute, so as alerts they would be noise); with NLI past
-   ``contradiction_threshold`` both ways the kind keeps its own severity. Hedges lower the severity
+   ``contradiction_threshold`` both ways, between contents as similar as the pair rule asks
+   (``nli_min_similarity``), the kind keeps its own severity. Hedges lower the severity
    one level, as everywhere.
 3. **Links dispute markers across reports**: a reporter's "the false claim that Ukraine 'started'
    the war" (found by the judge's ``disputed`` document rule) is linked to the claims of the other
@@ -220,7 +221,7 @@ def _shared(tfidf: Any, vocab: list[str], r: int, c: int) -> tuple[str, ...]:
     "NLI on the contents (attribution frames removed): the denying side against the asserting side >= {dispute_contradiction}, the other direction "
     ">= {dispute_reverse_contradiction}, entailment < {dispute_max_entailment} both ways; no conflicting figures or disjoint dates",
     finding="by attribution: reporter vs reporter FC101 contradiction, speaker vs reporter FC103 disputed, speaker vs speaker FC102 "
-    "attributed_disagreement; severity `dispute_severity` (info) unless both directions reach {contradiction_threshold} (then the kind's own: "
+    "attributed_disagreement; severity `dispute_severity` (info) unless both directions reach {contradiction_threshold} and the contents' similarity reaches {nli_min_similarity} (then the kind's own: "
     "error, warning, warning); hedged: one level lower; both sides in the details",
 )
 def judge_dispute(cand: Candidate, ab: dict[str, float], ba: dict[str, float], contents: dict[str, str], settings: Settings) -> Draft | None:
@@ -253,9 +254,12 @@ def judge_dispute(cand: Candidate, ab: dict[str, float], ba: dict[str, float], c
     who_a, who_d = _voice(asserter), _voice(denier)
     hedged = bool(x.hedges or y.hedges)
     ids = [x.id, y.id]
-    # one direction strong, the other weaker: a lead for the editor (info by default), not an alert;
-    # NLI past contradiction_threshold both ways keeps the kind's own severity
-    both = min(c_xy, c_yx) >= settings.contradiction_threshold
+    # one direction strong, the other weaker: a lead for the editor (info by default), not an alert.
+    # The kind's own severity needs what the pair rule needs for it: NLI past contradiction_threshold
+    # both ways *and* claims about the same thing (similarity >= nli_min_similarity). Two claims that
+    # share only a topic ("16 states blocked bans" vs "16 states protected access", sim 0.49) can
+    # still look contradictory both ways to a stronger model; they stay leads.
+    both = min(c_xy, c_yx) >= settings.contradiction_threshold and cand.similarity >= settings.nli_min_similarity
     severity = None if both else settings.dispute_severity
     if x.attributed and y.attributed:
         return Draft(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from checker.align import Alignment
     from checker.config import Settings
 
-__all__ = ["DOCUMENT_RULES", "PAIR_RULES", "UPDATE_CUES", "Draft", "Pair", "PairScores", "finalize", "judge", "judge_pair", "renumber", "unsupported", "word_ratio"]
+__all__ = ["DOCUMENT_RULES", "PAIR_RULES", "UPDATE_CUES", "Draft", "Pair", "PairScores", "finalize", "judge", "judge_pair", "party_labels", "renumber", "unsupported", "word_ratio"]
 
 STRONG_DISPUTE = ("false claim", "falsely", "baseless", "supposed", "without evidence", "parrot", "scare quotes", "so-called", "debunked", "unfounded", "disproven", "misleading")
 WEAK_DISPUTE = ("what ... called", "so-called")
@@ -348,7 +348,42 @@ def dispute_findings(docs: list[Document], vectors: dict[str, Any], settings: Se
     return drafts
 
 
-DOCUMENT_RULES: tuple[PolicyRule, ...] = (dispute_findings,)
+@policy_rule(
+    "party labels",
+    decides=("entity_mismatch",),
+    when='two reports label the same politician (same given name and surname) with a party and state: "Sen. Chris Murphy, D-Conn." / '
+    '"Chris Murphy (R-CT)" / "(D., Conn.)"; states compared as postal codes, whatever the claims\' similarity',
+    finding="FC202 entity_mismatch (error) linking the two claims when the party or the state differs",
+)
+def party_labels(docs: list[Document], vectors: dict[str, Any], settings: Settings) -> list[Draft]:
+    """A politician's party or state given differently by two reports: a factual error in one of them
+    that no similarity or NLI score sees (the label is a parenthesis in sentences about other things)."""
+    from checker.analysis.affiliations import affiliations, conflict
+
+    labelled = [(c, a) for d in docs for c in d.claims for a in affiliations(c.text)]
+    drafts: list[Draft] = []
+    seen: set[tuple[str, frozenset[str]]] = set()
+    for i, (ca, a) in enumerate(labelled):
+        for cb, b in labelled[i + 1 :]:
+            what = conflict(a, b) if ca.doc != cb.doc and a.same_person(b) else None
+            key = (a.person, frozenset((ca.id, cb.id)))
+            if what is None or key in seen:
+                continue
+            seen.add(key)
+            drafts.append(
+                Draft(
+                    "entity_mismatch",
+                    f"{a.person}'s {what} differs: '{a.label}' in {ca.id}, '{b.label}' in {cb.id}",
+                    [ca.id, cb.id],
+                    "entity",
+                    {},
+                    {"person": a.person, "differs": what, "a": a.label, "b": b.label},
+                )
+            )
+    return drafts
+
+
+DOCUMENT_RULES: tuple[PolicyRule, ...] = (dispute_findings, party_labels)
 """Rules over whole documents, after the pairs (they need no counterpart pair)."""
 
 

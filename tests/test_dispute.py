@@ -126,8 +126,8 @@ def test_disputed_proposition_from_afp_sentences():
     assert sorted(props.values()) == ["Ukraine started the war.", "Ukraine's responsibility for starting the war."]
 
 
-def _cand(x, y):
-    return Candidate(x, y, 0.5, 0.3, ("health",), 1.0)
+def _cand(x, y, similarity=0.65):
+    return Candidate(x, y, similarity, 0.3, ("health",), 1.0)
 
 
 def test_speaker_against_speaker_is_an_attributed_disagreement_with_the_denier_named(title42):
@@ -173,6 +173,16 @@ def test_a_one_sided_reporter_contradiction_is_a_lead_not_an_alert(title42):
         _cand(x, y), {"entailment": 0.01, "neutral": 0.04, "contradiction": 0.95}, {"entailment": 0.01, "neutral": 0.1, "contradiction": 0.89}, contents, Settings()
     )
     assert as_warning.severity == "warning" and both_ways.severity is None  # None: the kind's own, error for FC101
+    # the same scores between claims that only share a topic (similarity under nli_min_similarity): still a lead
+    # (story 105 with a stronger model: "bans from 16 states have been blocked" vs "16 states have protected access", 0.49)
+    topic_only = judge_dispute(
+        _cand(x, y, similarity=0.49),
+        {"entailment": 0.01, "neutral": 0.04, "contradiction": 0.95},
+        {"entailment": 0.01, "neutral": 0.1, "contradiction": 0.89},
+        contents,
+        Settings(),
+    )
+    assert topic_only is not None and topic_only.kind == "contradiction" and topic_only.severity == "info"
 
 
 # -- aligned pairs no pair rule decided are dispute candidates first (story 99) ---------------------------

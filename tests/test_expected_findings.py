@@ -20,6 +20,8 @@ SPECS = sorted((ROOT / "fixtures" / "expected").glob("*.json"))
 # must_report items found with the shipped models (kind, a-anchor prefix); losing one is a regression.
 FOUND_TODAY = {
     "riyadh": [("disputed", 'the false claim that Ukraine "started" the war'), ("disputed", "supposed responsibility"), ("different_time", "will meet in Riyadh on Tuesday")],
+    # the party label (checker.judge.party_labels): NBC's "D-Conn." vs the Examiner's "R-CT"
+    "story-101-senate-gun-bill": [("contradiction", "Chris Murphy (R-CT)")],
     "story-107-title-42": [("agreement", None), ("attributed_disagreement", "Title 42 has nothing to do with public health")],
     "story-109-guns-and-the-constitution": [("quote_mismatch", "when in God's name will we stand up")],
     # the second one needs the aligned pairs in the dispute pool (checker/dispute.py: candidates)

@@ -32,16 +32,26 @@ def test_a_sentence_copied_from_the_source_is_consistent_and_points_at_it(verdic
     assert ev.entailment > 0.5
 
 
+UNSUPPORTED = ("FC302", "unsupported", "warning")
+CONTRADICTED = ("FC101", "contradiction", "error")
+
+
 @pytest.mark.parametrize(
-    ("claim", "flag"), [(WRONG_PLACE, "name_not_in_source: Istanbul"), (NEW_FIGURE, "number_not_in_source: 35 diplomats"), (WRONG_YEAR, "date_not_in_source: February 2019")]
+    ("claim", "flag", "finding", "message"),
+    [
+        # the source says the officials meet in "Saudi Arabia's capital": the model reads Istanbul as contradicted
+        (WRONG_PLACE, "name_not_in_source: Istanbul", CONTRADICTED, "contradict each other: 'U.S. and Russian officials are due to meet in Istanbul"),
+        (NEW_FIGURE, "number_not_in_source: 35 diplomats", UNSUPPORTED, "number_not_in_source: 35 diplomats"),
+        (WRONG_YEAR, "date_not_in_source: February 2019", UNSUPPORTED, "date_not_in_source: February 2019"),
+    ],
 )
-def test_a_name_figure_or_date_the_source_never_mentions_makes_the_claim_unsupported(verdicts, claim, flag):
+def test_a_name_figure_or_date_the_source_never_mentions_makes_the_claim_unsupported(verdicts, claim, flag, finding, message):
     v = verdicts[claim]
     assert not v.consistent
     assert flag in v.sentences[0].flags
     assert v.score <= Weights().unsupported_cap
-    assert [(f.rule, f.kind, f.severity) for f in v.findings] == [("FC302", "unsupported", "warning")]
-    assert flag in v.findings[0].message
+    assert [(f.rule, f.kind, f.severity) for f in v.findings] == [finding]
+    assert message in v.findings[0].message
 
 
 def test_a_summary_is_as_consistent_as_its_weakest_sentence(verdicts):
