@@ -45,7 +45,7 @@ CONTRADICTED = ("FC101", "contradiction", "error")
         (WRONG_YEAR, "date_not_in_source: February 2019", UNSUPPORTED, "date_not_in_source: February 2019"),
     ],
 )
-def test_a_name_figure_or_date_the_source_never_mentions_makes_the_claim_unsupported(verdicts, claim, flag, finding, message):
+def test_a_name_figure_or_date_the_source_never_mentions_is_flagged_and_the_claim_fails(verdicts, claim, flag, finding, message):
     v = verdicts[claim]
     assert not v.consistent
     assert flag in v.sentences[0].flags
