@@ -39,9 +39,9 @@ a list of ``{"claim", "doc", "speaker", "content"}``; the outputs show them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from checker.policy import Draft, Mode, PolicyRule, policy_rule, short
 from checker.types import Claim, Document, Finding
@@ -49,6 +49,8 @@ from checker.types import Claim, Document, Finding
 if TYPE_CHECKING:
     from checker.align import Alignment
     from checker.config import Settings
+
+T = TypeVar("T")  # a dispute candidate, or a recorded one (scripts/sweep_disputes.py)
 
 # Cues of a sentence that refutes something ("in fact, there is no ..."); they widen its retrieval
 # and decide which side denies when both directions conflict.
@@ -428,6 +430,26 @@ DISPUTE_RULES: tuple[PolicyRule, ...] = (judge_dispute, link_markers)
 """The dispute stage's rule, for docs/decision-policy.md."""
 
 
+def call_budget(settings: Settings, aligned_pairs: int) -> int:
+    """NLI calls the stage may make: ``dispute_nli_budget`` times the aligned pairs' calls (two per pair),
+    and always enough for ``dispute_min_pairs`` pairs."""
+    return max(int(settings.dispute_nli_budget * 2 * aligned_pairs), 2 * settings.dispute_min_pairs)
+
+
+def within_budget(pool: Sequence[T], free: Callable[[T], bool], budget: int) -> tuple[list[T], int]:
+    """The candidates judged, in pool order: every pair whose NLI scores are already known (``free``), and
+    the others at two calls each while ``budget`` lasts; with the calls they cost."""
+    todo: list[T] = []
+    calls = 0
+    for c in pool:
+        if free(c):
+            todo.append(c)
+        elif calls + 2 <= budget:
+            todo.append(c)
+            calls += 2
+    return todo, calls
+
+
 def disputes(
     docs: list[Document],
     alignment: Alignment,
@@ -450,8 +472,7 @@ def disputes(
     if framed:
         matrix = embedder.encode([contents[c.id] for c in framed])
         cvec.update({c.id: matrix[i] for i, c in enumerate(framed)})
-    budget = int(settings.dispute_nli_budget * 2 * len(alignment.candidates))
-    budget = max(budget, 2 * settings.dispute_min_pairs)
+    budget = call_budget(settings, len(alignment.candidates))
     decided = {frozenset(f.claims) for f in findings if len(f.claims) == 2}
     known: dict[tuple[str, str], tuple[dict[str, float], dict[str, float]]] = {}
     for i, cand in enumerate(alignment.candidates):
@@ -459,14 +480,7 @@ def disputes(
             known[(cand.a.id, cand.b.id)] = (probs[2 * i], probs[2 * i + 1])
     undecided = [(cand.a, cand.b) for cand in alignment.candidates if frozenset((cand.a.id, cand.b.id)) not in decided]
     pool = [c for c in candidates(docs, contents, cvec, settings, mode, undecided) if frozenset((c.x.id, c.y.id)) not in decided]
-    todo: list[Candidate] = []
-    calls = 0
-    for c in pool:
-        if (c.x.id, c.y.id) in known or (c.y.id, c.x.id) in known:
-            todo.append(c)
-        elif calls + 2 <= budget:
-            todo.append(c)
-            calls += 2
+    todo, calls = within_budget(pool, lambda c: (c.x.id, c.y.id) in known or (c.y.id, c.x.id) in known, budget)
     new = [c for c in todo if (c.x.id, c.y.id) not in known and (c.y.id, c.x.id) not in known]
     scored = backend.predict([p for c in new for p in ((contents[c.x.id], contents[c.y.id]), (contents[c.y.id], contents[c.x.id]))]) if new else []
     for i, c in enumerate(new):

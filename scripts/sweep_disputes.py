@@ -32,7 +32,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -62,27 +61,27 @@ def record(spec: Path, settings: Any) -> dict[str, Any]:
     from checker.pipeline import compare_paths
 
     seen: list[tuple[Any, dict, dict, dict]] = []
-    aligned: set[frozenset[str]] = set()
-    real_judge, real_candidates = dispute.judge_dispute, dispute.candidates
+    free: dict[tuple[str, str], bool] = {}  # pool pair -> its NLI scores were already known (no calls)
+    real_judge, real_select = dispute.judge_dispute, dispute.within_budget
 
     def spy_judge(cand, ab, ba, contents, s):
         seen.append((cand, ab, ba, contents))
         return real_judge(cand, ab, ba, contents, s)
 
-    def spy_candidates(docs, contents, vectors, s, mode, undecided=()):
-        aligned.update(frozenset((x.id, y.id)) for x, y in undecided if contents[x.id] == x.text and contents[y.id] == y.text)
-        return real_candidates(docs, contents, vectors, s, mode, undecided)
+    def spy_select(pool, is_free, budget):
+        free.update({(c.x.id, c.y.id): is_free(c) for c in pool})
+        return real_select(pool, is_free, budget)
 
-    dispute.judge_dispute, dispute.candidates = spy_judge, spy_candidates
+    dispute.judge_dispute, dispute.within_budget = spy_judge, spy_select
     try:
         _, paths, dates, items = load_spec(spec)
         report = compare_paths(paths, dates=dates, settings=settings)
     finally:
-        dispute.judge_dispute, dispute.candidates = real_judge, real_candidates
+        dispute.judge_dispute, dispute.within_budget = real_judge, real_select
     n_aligned = int(report.timings.get("nli_pairs", 0)) // 2
     contents = seen[0][3] if seen else {}
     claims = {c.id: c for d in report.documents for c in d.claims}
-    judged = [Recorded(c, ab, ba, frozenset((c.x.id, c.y.id)) in aligned) for c, ab, ba, _ in seen]
+    judged = [Recorded(c, ab, ba, free[(c.x.id, c.y.id)]) for c, ab, ba, _ in seen]
     others = [f for f in report.findings if f.check != "dispute"]
     return {
         "name": spec.stem,
@@ -107,27 +106,18 @@ def settings_grid(base: Any) -> Iterator[tuple[dict[str, float], Any]]:
 
 def evaluate(runs: list[dict[str, Any]], settings: Any, budget: float) -> dict[str, Any]:
     """Re-judge the recorded candidates under ``settings`` within ``budget``; count what the editor would see."""
-    from checker.dispute import judge_dispute
-    from checker.rules import BY_KIND
+    from checker.dispute import call_budget, judge_dispute, within_budget
+    from checker.judge import finalize
 
     found = total = violations = error_violations = calls = 0
     unexpected = {"error": 0, "warning": 0, "info": 0}
     matched_new = 0
+    budgeted = settings.with_overrides(dispute_nli_budget=budget)
     for run in runs:
         text = {cid: c.text for cid, c in run["claims"].items()}
-        cap = max(int(budget * 2 * run["n_aligned"]), 2 * settings.dispute_min_pairs)
-        spent, new = 0, []
-        for rec in run["judged"]:
-            if not rec.free:
-                if spent + 2 > cap:
-                    continue
-                spent += 2
-            draft = judge_dispute(rec.cand, rec.ab, rec.ba, run["contents"], settings)
-            if draft is not None:
-                sev = draft.severity or BY_KIND[draft.kind].severity
-                if draft.hedged:
-                    sev = {"error": "warning", "warning": "info", "info": "info"}[sev]
-                new.append(SimpleNamespace(kind=draft.kind, severity=sev, claims=draft.claims))
+        todo, spent = within_budget(run["judged"], lambda rec: rec.free, call_budget(budgeted, run["n_aligned"]))
+        drafts = [d for rec in todo if (d := judge_dispute(rec.cand, rec.ab, rec.ba, run["contents"], settings)) is not None]
+        new = finalize(drafts, {cid: n for n, cid in enumerate(run["claims"])})
         calls += spent
         for it in run["items"]:
             if it.section == "must_report" and it.kind in DISPUTE_KINDS:

@@ -110,7 +110,8 @@ class Affiliation:
 
 def state_code(text: str) -> str | None:
     """Postal code of a state written as an AP abbreviation, a postal code or its name; None otherwise."""
-    return _LOOKUP.get(text.strip().rstrip(",").lower().replace(" ", "")) or _LOOKUP.get(text.strip().rstrip(",.").lower().replace(" ", ""))
+    key = text.strip().rstrip(",").lower().replace(" ", "")
+    return _LOOKUP.get(key) or _LOOKUP.get(key.rstrip("."))
 
 
 def _person(name: str) -> tuple[str | None, str]:
