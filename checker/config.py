@@ -113,7 +113,7 @@ class Settings(BaseModel):
     # -- consensus across three or more reports (issue 15, checker/consensus.py)
     consensus_min_reports: int = Field(3, ge=2, description="`compare`: documents from which claims are grouped by fact across reports (the consensus view).")
     consensus_min_similarity: float = _unit(
-        0.65, "Similarity from which a judged pair (an agreement, or a figure / date / place / assertion / quotation conflict) puts two claims in one claim group."
+        0.65, "Similarity from which a judged pair (an agreement, or a figure / date / place / name / assertion / quotation conflict) puts two claims in one claim group."
     )
     consensus_link_similarity: float = _unit(0.80, "Similarity from which an aligned pair that is one claim's best match puts two claims in one claim group without a finding.")
 

@@ -13,7 +13,8 @@ computed — the alignment and the pair findings — and judges nothing again (n
   carry a fact in more than one sentence (a lede and a caption repeat it): all of them are in the
   group, and the report counts once. The floors are high and only aligned pairs link, so chains
   through loosely related sentences are rare; a group's members are listed, so one can be read.
-* **Odd ones out**, per aspect (figure: FC201 / FC204; date: FC203; place: FC202; assertion:
+* **Odd ones out**, per aspect (figure: FC201 / FC204; date: FC203; place: FC202 on a place;
+  name: FC202 on a person, organisation or party label; assertion:
   FC101 / FC102 / FC103; quotation: FC104): the pair findings of that aspect between members are
   conflicts. The *majority* is the largest set of reports whose claims can be chosen without any
   conflict among them (a maximum independent set over the conflicting claims, exact for up to
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from checker.align import Alignment
     from checker.config import Settings
 
-__all__ = ["ASPECTS", "build_consensus", "claim_groups", "majority"]
+__all__ = ["ASPECTS", "aspect_of", "build_consensus", "claim_groups", "majority"]
 
 #: Pair-finding kind -> the aspect on which the two claims conflict.
 ASPECTS: dict[str, str] = {
@@ -56,7 +57,9 @@ ASPECTS: dict[str, str] = {
     "disputed": "assertion",
     "quote_mismatch": "quotation",
 }
-ASPECT_ORDER = ("figure", "date", "place", "assertion", "quotation")
+ASPECT_ORDER = ("figure", "date", "place", "name", "assertion", "quotation")
+#: Word-level change kinds (checker.analysis.edits) that make an FC202 a conflict on a name, not a place.
+_NAME_CHANGES = frozenset({"person", "organisation", "name"})
 LINK_KINDS = frozenset({"agreement", *ASPECTS})
 #: Conflicting claims in one group up to which the majority is found exactly (2**n subsets);
 #: beyond it, greedily (drop the claim with the most conflicts until none is left).
@@ -147,13 +150,26 @@ def _group(
     representative = min(ids, key=lambda c: (-degree[c], -weight[c], order[c]))
     divergences = []
     for aspect in ASPECT_ORDER:
-        conflicts = [f for pair, fs in by_pair.items() if pair <= inside for f in fs if ASPECTS.get(f.kind) == aspect]
+        conflicts = [f for pair, fs in by_pair.items() if pair <= inside for f in fs if aspect_of(f) == aspect]
         found = _divergence(aspect, conflicts, ids, reports, claims, doc_order)
         if found is not None:
             divergences.append(found)
     n = len(reports)
     message = f"{n} of {total} reports: {short(claims[representative].text, 80)}"
     return ClaimGroup("", "contested" if divergences else "shared", ids, reports, total, representative, message, divergences)
+
+
+def aspect_of(finding: Finding) -> str | None:
+    """The aspect a pair finding's two claims conflict on. FC202 covers places and names alike: a
+    party label ("D-Conn." vs "R-CT", the party-label rule records the person) or a changed person
+    or organisation with no changed place (the word-level edit rule ranks a place first) is a conflict on
+    a name; the rest is on a place."""
+    aspect = ASPECTS.get(finding.kind)
+    if aspect != "place":
+        return aspect
+    kinds = {c.get("kind") for c in finding.details.get("changes") or [] if isinstance(c, dict)}
+    named = "person" in finding.details or (bool(kinds & _NAME_CHANGES) and "place" not in kinds)
+    return "name" if named else "place"
 
 
 def majority(members: Sequence[str], conflicts: Iterable[tuple[str, str]], report_of: dict[str, str]) -> set[str] | None:

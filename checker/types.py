@@ -140,7 +140,7 @@ class Variant:
 
     report: str  # document id
     claims: list[str]
-    value: str  # the figure, date, place, quotation or assertion as that report gives it
+    value: str  # the figure, date, place, name, quotation or assertion as that report gives it
 
 
 @dataclass
@@ -150,7 +150,7 @@ class Divergence:
     With a majority (``majority`` non-empty: more than half of the group's reports, no conflict
     among them), ``odd`` are the odd ones out; without one, ``odd`` holds every side."""
 
-    aspect: str  # figure | date | place | assertion | quotation
+    aspect: str  # figure | date | place | name | assertion | quotation
     majority: list[str]  # report ids that do not conflict with each other; empty: no majority
     majority_value: str | None
     odd: list[Variant]

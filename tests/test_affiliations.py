@@ -78,3 +78,20 @@ def test_story_101_the_examiner_labels_murphy_a_republican(story_101):
     a, b = (claims[c] for c in drafts[0].claims)
     assert "Chris Murphy, D-Conn." in a.text and "Chris Murphy (R-CT)" in b.text
     assert drafts[0].message == f"Chris Murphy's party differs: 'D-Conn.' in {a.id}, 'R-CT' in {b.id}"
+
+
+def test_a_party_label_conflict_is_a_name_divergence_in_consensus_not_a_place(story_101):
+    """Consensus over 3+ reports names the aspect two claims conflict on: the party-label FC202 is on a
+    name; a changed place (the word-level rule's Riyadh -> Istanbul) stays a place."""
+    from checker.config import Settings
+    from checker.consensus import aspect_of
+    from checker.judge import party_labels
+    from checker.types import Finding
+
+    (draft,) = party_labels(story_101, {}, Settings())
+    label = Finding("F1", draft.kind, "error", "FC202", draft.message, draft.claims, check=draft.check, details=draft.details)
+    assert aspect_of(label) == "name"
+    place = Finding("F2", "entity_mismatch", "error", "FC202", "", ["a1", "b1"], check="edit", details={"changes": [{"kind": "place"}]})
+    person = Finding("F3", "entity_mismatch", "error", "FC202", "", ["a1", "b1"], check="edit", details={"changes": [{"kind": "person"}]})
+    where = Finding("F4", "entity_mismatch", "error", "FC202", "", ["a1", "b1"], check="entity", details={"a": "Riyadh", "b": "Istanbul"})
+    assert [aspect_of(f) for f in (place, person, where)] == ["place", "name", "place"]
