@@ -46,7 +46,7 @@ def _voice(c: Claim) -> str:
 @policy_rule(
     "time",
     decides=("different_time",),
-    when="similarity >= {time_min_similarity}, both claims have resolved times, no pair of same-granularity times overlaps, and `different_time` finds clearly disjoint intervals",
+    when="similarity >= {time_min_similarity}, both claims have resolved times, no pair of same-granularity times overlaps, and `different_time` finds clearly disjoint points in time (durations and open periods such as 'since 2020' or 'until June' are never compared)",
     finding="FC203 different_time (info) — and nothing else for the pair",
 )
 def different_time(p: Pair) -> Draft | None:

@@ -412,3 +412,24 @@ def test_a_count_of_number_words_too_large_for_a_float_stays_text():
     phrase = " ".join(["hundred"] * 300)
     refs = resolve_times(f"It happened {phrase} days ago.", date(2025, 2, 17))
     assert all(r.start is None for r in refs)
+
+
+def test_since_a_year_is_the_period_up_to_publication_not_that_year():
+    """NBC's Title 42 has been "used since the spring of 2020": an ongoing period, so the Post's
+    caption of a press conference on Monday, March 21, 2022 is no different event from it."""
+    nbc = resolve_times(sentence(NBC_TITLE42, "The Biden administration is preparing"), published(NBC_TITLE42))
+    assert nbc == [TimeRef("since the spring of 2020", D(2020, 1, 1), D(2022, 3, 31), "range")]
+    post = resolve_times(sentence(POST_TITLE42, "Haitian migrants"), published(POST_TITLE42))
+    assert [(t.text, t.granularity) for t in post] == [("Monday, March 21, 2022", "day")]
+    assert different_time(nbc, post) is None
+    in_2020 = resolve_times("the authority the U.S. used in 2020", published(NBC_TITLE42))
+    assert different_time(in_2020, post) is not None  # a point in 2020 still is another time
+
+
+def test_until_a_month_runs_from_publication_and_a_preposition_further_back_does_not_count():
+    cnn = PAC / "story-102-cnn.txt"
+    until = resolve_times(sentence(cnn, "The opinion in this case"), published(cnn))
+    assert until == [TimeRef("until late June", D(2022, 5, 3), D(2022, 6, 30), "range")]
+    invasion = resolve_times("since Moscow's invasion of Ukraine in Feb. 2022", AFP_PUB)
+    assert [(t.text, t.granularity) for t in invasion] == [("Feb. 2022", "month")]
+    assert resolve_times("since 2020", None) == [TimeRef("since 2020", D(2020, 1, 1), None, "range")]

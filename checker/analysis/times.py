@@ -15,7 +15,10 @@ publication date and there is none) and a granularity:
 * ``month``: "in February", "earlier in February", "Feb. 2022", "February 2022", "last month".
 * ``year``: "in 2014", "this year", "last year", "three years ago".
 * ``range``: durations, "(for) three years", "the past two weeks": the span ending at publication;
-  "in the next 6 months", "over the coming two weeks": the span starting at publication.
+  "in the next 6 months", "over the coming two weeks": the span starting at publication; an open
+  period, "since the spring of 2020" (from then to publication) and "until late June" (from
+  publication to then): the sentence speaks of the whole stretch, not of the moment it names, so
+  "used since 2020" in a 2022 report is not a different event from a meeting in March 2022.
 
 Weekday rule (documented tense heuristic): a weekday equal to the publication weekday is the
 publication day. Otherwise the nearest tense cue in the same sentence decides: future cues
@@ -575,8 +578,33 @@ def resolve_times(text: str, published: date | None) -> list[TimeRef]:
             ref = handler(m, text, published)
             if ref is not None:
                 taken.append(span)
-                found.append((span[0], ref))
+                found.append(_open_period(text, span, ref, published))
     return [ref for _, ref in sorted(found, key=lambda p: p[0])]
+
+
+# "since" / "until" right before a time, with an optional part of it ("the spring of", "late")
+_OPEN_PERIOD = re.compile(
+    r"\b(?P<p>since|until|till)\s+(?:the\s+)?(?:(?:early|mid|late|spring|summer|fall|autumn|winter|start|end|beginning|middle)"
+    r"(?:\s+of)?[\s-]+(?:the\s+)?)?$",
+    re.I,
+)
+
+
+def _open_period(text: str, span: tuple[int, int], ref: TimeRef, published: date | None) -> tuple[int, TimeRef]:
+    """(position, ref), the ref widened to an open period when "since" / "until" governs it.
+
+    "since X" runs from the start of X to publication, "until X" from publication to the end of
+    X; without a publication date (or when X lies on the wrong side of it) the open end stays
+    None, so the period is never compared as if it were known."""
+    m = _OPEN_PERIOD.search(text, max(0, span[0] - 40), span[0])
+    if m is None:
+        return span[0], ref
+    phrase = text[m.start() : span[1]]
+    if m.group("p").lower() == "since":
+        end = published if published is not None and ref.start is not None and ref.start <= published else None
+        return m.start(), TimeRef(phrase, ref.start, end, "range")
+    start = published if published is not None and ref.end is not None and published <= ref.end else None
+    return m.start(), TimeRef(phrase, start, ref.end, "range")
 
 
 # ---------------------------------------------------------------------------------------------
