@@ -404,7 +404,7 @@ def _unsupported_symbols(c: Claim, src: _Source) -> list[str]:
     """
     from checker.analysis.entities import normalise
     from checker.analysis.quantities import compare_quantities
-    from checker.analysis.times import overlaps
+    from checker.analysis.times import is_open_period, overlaps
 
     out = []
     for q in c.quantities:
@@ -416,9 +416,10 @@ def _unsupported_symbols(c: Claim, src: _Source) -> list[str]:
         if not digits or not digits <= src.digits:
             out.append(f"number_not_in_source: {q.text}")
     for t in c.times:
-        if t.start is None or not re.search(r"\d", t.text):
+        if (t.start is None and t.end is None) or not re.search(r"\d", t.text):
             continue
-        if not any(overlaps(t, d) for d in src.times) and not _digits(t.text) <= src.digits:
+        overlap = not is_open_period(t) and any(overlaps(t, d) for d in src.times)
+        if not overlap and not _digits(t.text) <= src.digits:
             out.append(f"date_not_in_source: {t.text}")
     for e in c.entities:
         if e.label not in NAME_LABELS:

@@ -104,4 +104,4 @@ def test_figures_dates_and_names_the_source_writes_differently_are_not_flagged(n
     v = score_claim("Bird flu was not deemed a threat to humans until 1997. The European Union's Commission said 1200 birds were culled.", doc)
     assert [s.flags for s in v.sentences] == [[], []]
     v = score_claim("Bird flu was not deemed a threat to humans until 1998.", doc)
-    assert v.sentences[0].flags == ["date_not_in_source: 1998"]
+    assert v.sentences[0].flags == ["date_not_in_source: until 1998"]  # the period, named as written

@@ -607,6 +607,12 @@ def _open_period(text: str, span: tuple[int, int], ref: TimeRef, published: date
     return m.start(), TimeRef(phrase, start, ref.end, "range")
 
 
+def is_open_period(ref: TimeRef) -> bool:
+    """True for a period made by :func:`_open_period` ("since 2020", "until June"): it overlaps
+    most dates near it, so only the date it names tells whether two texts mention the same time."""
+    return ref.granularity == "range" and re.match(r"(?:since|until|till)\b", ref.text, re.I) is not None
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparison
 # ---------------------------------------------------------------------------------------------
