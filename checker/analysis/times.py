@@ -115,6 +115,9 @@ def _ref(text: str, span: Span | Callable[[], Span] | None, granularity: str) ->
 # ---------------------------------------------------------------------------------------------
 
 # A weekday, month name or relative day, as the start of a time expression (for lookaheads).
+#: The part of a period a time may name ("early March", "mid-2024", "late last year").
+_PART = "early|mid|late"
+
 _TIME_WORD = (
     r"(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
     r"|today|tonight|tomorrow"
@@ -133,7 +136,7 @@ _FUTURE = re.compile(
     rf"(?=\s+(?:(?:next|this)\s+)?(?:{_TIME_WORD}))"
     # a progressive right before the time: "is retiring in January", "are meeting on Friday"
     r"|\b(?:is|are|am)\s+(?!(?:some|no|any|every)thing\b)[a-z]{3,}ing"
-    rf"(?=\s+(?:(?:in|on|at|by|from)\s+)?(?:(?:early|mid|late)[\s-]+)?(?:next\s|this\s|{_TIME_WORD}))"
+    rf"(?=\s+(?:(?:in|on|at|by|from)\s+)?(?:(?:{_PART})[\s-]+)?(?:next\s|this\s|{_TIME_WORD}))"
     r"|'ll\b|’ll\b",
     re.I,
 )
@@ -518,10 +521,10 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
         ),
         _h_explicit,
     ),
-    (re.compile(rf"(?P<x>(?:(?i:early|mid|late)[\s-]+)?(?P<mon>{_MONTH}),?\s+(?P<y>\d{{4}}))(?!\d)"), _h_month_year),
+    (re.compile(rf"(?P<x>(?:(?i:{_PART})[\s-]+)?(?P<mon>{_MONTH}),?\s+(?P<y>\d{{4}}))(?!\d)"), _h_month_year),
     (
         re.compile(
-            rf"(?:\b(?P<pre>{_PRE_MONTH})\s+)?(?P<x>(?:(?P<mod>(?i:earlier|later|early|mid|late|last|next|this))"
+            rf"(?:\b(?P<pre>{_PRE_MONTH})\s+)?(?P<x>(?:(?P<mod>(?i:earlier|later|{_PART}|last|next|this))"
             rf"[\s-]+(?:(?i:in|this)\s+)?)?(?P<mon>{_MONTH}))(?![\s,]*\d)"
         ),
         _h_month,
@@ -549,7 +552,7 @@ _RULES: list[tuple[re.Pattern[str], Handler]] = [
     ),
     (
         re.compile(
-            r"(?:\b(?P<pre>(?i:in|since|by|until|till|from|during|through|throughout|of|before|after|early|mid|late|"
+            rf"(?:\b(?P<pre>(?i:in|since|by|until|till|from|during|through|throughout|of|before|after|{_PART}|"
             r"the|and|or|to))[\s-]+)?(?<![\w$€£,.-])(?P<x>1[89]\d\d|20\d\d)(?![\d%]|[.,]\d|s\b)"
         ),
         _h_year,
@@ -584,7 +587,7 @@ def resolve_times(text: str, published: date | None) -> list[TimeRef]:
 
 # "since" / "until" right before a time, with an optional part of it ("the spring of", "late")
 _OPEN_PERIOD = re.compile(
-    r"\b(?P<p>since|until|till)\s+(?:the\s+)?(?:(?:early|mid|late|spring|summer|fall|autumn|winter|start|end|beginning|middle)"
+    rf"\b(?P<p>since|until|till)\s+(?:the\s+)?(?:(?:{_PART}|spring|summer|fall|autumn|winter|start|end|beginning|middle)"
     r"(?:\s+of)?[\s-]+(?:the\s+)?)?$",
     re.I,
 )
