@@ -114,10 +114,12 @@ def _ref(text: str, span: Span | Callable[[], Span] | None, granularity: str) ->
 # Tense
 # ---------------------------------------------------------------------------------------------
 
-# A weekday, month name or relative day, as the start of a time expression (for lookaheads).
 #: The part of a period a time may name ("early March", "mid-2024", "late last year").
 _PART = "early|mid|late"
+#: The words that make the time after them an open period ("since 2020", "until June").
+_OPEN_WORDS = "since|until|till"
 
+# A weekday, month name or relative day, as the start of a time expression (for lookaheads).
 _TIME_WORD = (
     r"(?-i:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
     r"|today|tonight|tomorrow"
@@ -587,7 +589,7 @@ def resolve_times(text: str, published: date | None) -> list[TimeRef]:
 
 # "since" / "until" right before a time, with an optional part of it ("the spring of", "late")
 _OPEN_PERIOD = re.compile(
-    rf"\b(?P<p>since|until|till)\s+(?:the\s+)?(?:(?:{_PART}|spring|summer|fall|autumn|winter|start|end|beginning|middle)"
+    rf"\b(?P<p>{_OPEN_WORDS})\s+(?:the\s+)?(?:(?:{_PART}|spring|summer|fall|autumn|winter|start|end|beginning|middle)"
     r"(?:\s+of)?[\s-]+(?:the\s+)?)?$",
     re.I,
 )
@@ -613,7 +615,7 @@ def _open_period(text: str, span: tuple[int, int], ref: TimeRef, published: date
 def is_open_period(ref: TimeRef) -> bool:
     """True for a period made by :func:`_open_period` ("since 2020", "until June"): it overlaps
     most dates near it, so only the date it names tells whether two texts mention the same time."""
-    return ref.granularity == "range" and re.match(r"(?:since|until|till)\b", ref.text, re.I) is not None
+    return ref.granularity == "range" and re.match(rf"(?:{_OPEN_WORDS})\b", ref.text, re.I) is not None
 
 
 # ---------------------------------------------------------------------------------------------
